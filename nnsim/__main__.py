@@ -1,0 +1,6 @@
+"""Allow `python -m nnsim`, the same as the `nnsim` console script."""
+
+from nnsim.cli import main
+
+if __name__ == "__main__":
+    raise SystemExit(main())

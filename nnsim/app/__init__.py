@@ -1,0 +1,1 @@
+"""The application: QApplication, main window and the controller that wires ui to training."""

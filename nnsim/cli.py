@@ -1,0 +1,145 @@
+"""``nnsim``: with no arguments the app opens; subcommands reproduce the lecture headless."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from nnsim import __version__
+from nnsim.core.errors import DatasetError, LessonError
+
+
+class UsageError(Exception):
+    """A bad command line: reported in one line with exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not argparse's usage block
+        raise UsageError(message)
+
+
+def _floats(text: str) -> list[float]:
+    try:
+        return [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected numbers separated by commas such as 0,1; got {text!r}") from None
+
+
+def _positive(kind: type) -> object:
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be above 0, got {text}")
+        return value
+    return parse
+
+
+def _precision(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value <= 12:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 12, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line; the app's own options sit at the top level."""
+    parser = _Parser(prog="nnsim", description="A visual neural-network simulator for "
+                     "teaching Neural Network Basics.")
+    parser.add_argument("--version", action="version", version=f"nnsim {__version__}")
+    parser.add_argument("--smoke", action="store_true",
+                        help="open the window, train a few steps, save a screenshot, exit")
+    parser.add_argument("--lesson", help="the lesson to open (default backprop-xor)")
+    parser.add_argument("--steps", type=_positive(int), default=200,
+                        help="training steps in --smoke mode (default 200)")
+    parser.add_argument("--screenshot", help="where --smoke saves a PNG of the window")
+    parser.add_argument("--projector", action="store_true", help="start in projector mode")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    commands.add_parser("lessons", help="list the lessons, one per line")
+
+    run = commands.add_parser("run", help="train a lesson headless and evaluate it")
+    run.add_argument("lesson")
+    run.add_argument("--epochs", type=_positive(int))
+    run.add_argument("--lr", type=_positive(float), help="learning rate")
+    run.add_argument("--batch-size", type=_positive(int))
+    run.add_argument("--seed", type=int)
+    run.add_argument("--data", help="folder with the MNIST IDX files (mnist lessons)")
+
+    for name, text in (("forward", "print the forward pass neuron by neuron"),
+                       ("step", "print the forward (and backward) pass step by step")):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("lesson")
+        sub.add_argument("--input", type=_floats, help="the input row, e.g. 0,1")
+        sub.add_argument("--precision", type=_precision, default=3,
+                         help="decimals, truncated toward zero (default 3)")
+        if name == "step":
+            sub.add_argument("--backward", action="store_true",
+                             help="continue with the chain rule and the update")
+            sub.add_argument("--target", type=float, help="the row's label (with --backward)")
+            sub.add_argument("--lr", type=_positive(float), help="learning rate for the update")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``nnsim`` command; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+        return _dispatch(args)
+    except UsageError as error:
+        print(f"nnsim: error: {error}", file=sys.stderr)
+        return 2
+    except (LessonError, DatasetError, ValueError, FileNotFoundError) as error:
+        print(f"nnsim: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("nnsim: interrupted", file=sys.stderr)
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from nnsim.core.lessons import list_lessons, load_lesson
+
+    if args.command is None:
+        return _open_app(args)
+    if args.command == "lessons":
+        for lesson in list_lessons():
+            print(f"{lesson.name:<16} {lesson.title}")
+        return 0
+    from nnsim import headless
+
+    lesson = load_lesson(args.lesson)
+    if args.command == "run":
+        options = headless.RunOptions(epochs=args.epochs, learning_rate=args.lr,
+                                      batch_size=args.batch_size, seed=args.seed,
+                                      data_path=args.data)
+        return headless.run_lesson(lesson, options)
+    if args.command == "forward":
+        return headless.print_forward(lesson, args.input, args.precision)
+    return headless.print_forward(lesson, args.input, args.precision, backward=args.backward,
+                                  target=args.target, learning_rate=args.lr)
+
+
+def _open_app(args: argparse.Namespace) -> int:
+    try:
+        from nnsim.app.main import run_app
+    except ImportError:
+        from nnsim.core.lessons import list_lessons
+
+        print("nnsim: the window is not built yet; lessons:")
+        for lesson in list_lessons():
+            print(f"  {lesson.name:<16} {lesson.title}")
+        return 0
+    return run_app(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

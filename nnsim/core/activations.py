@@ -1,0 +1,131 @@
+"""Activation functions by name, each with the derivative backpropagation needs.
+
+A neuron computes ``out = f(net)`` with ``net = sum(w * x)``. Backprop needs ``dout/dnet``;
+for elementwise functions that is ``f'(net)``, written here in terms of ``net`` and ``out`` so
+that the cheap forms (``out * (1 - out)`` for the sigmoid) are used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+Array = np.ndarray
+
+
+class NotDifferentiableError(ValueError):
+    """Raised when backpropagation meets a function without a usable derivative (step)."""
+
+
+@dataclass(frozen=True)
+class Activation:
+    """A named activation: ``function(net) -> out`` and ``derivative(net, out) -> dout/dnet``.
+
+    ``derivative`` is None for functions backprop cannot pass through (the step function);
+    softmax is not elementwise, so it has its own ``backward``.
+    """
+
+    name: str
+    function: Callable[[Array], Array]
+    derivative: Callable[[Array, Array], Array] | None
+    alpha: float | None = None
+    elementwise: bool = True
+
+    def __call__(self, net: Array) -> Array:
+        return self.function(net)
+
+    def backward(self, net: Array, out: Array, grad_out: Array) -> Array:
+        """dE/dnet from dE/dout: the chain rule through this function."""
+        if not self.elementwise:  # softmax: J^T g = out * (g - sum(g * out))
+            return out * (grad_out - np.sum(grad_out * out, axis=-1, keepdims=True))
+        if self.derivative is None:
+            raise NotDifferentiableError(
+                f"the {self.name} activation has no useful derivative (it is 0 almost "
+                "everywhere), so backpropagation cannot pass through it; use sigmoid, tanh "
+                "or relu in layers trained by backprop, or train a step unit with the "
+                "perceptron rule"
+            )
+        return grad_out * self.derivative(net, out)
+
+
+def step(net: Array) -> Array:
+    """1 where net > 0, else 0: the perceptron's threshold unit."""
+    return (net > 0).astype(np.result_type(net, np.float32))
+
+
+def sigmoid(net: Array) -> Array:
+    """1 / (1 + e^-net), computed as (1 + tanh(net / 2)) / 2, which never overflows."""
+    return 0.5 + 0.5 * np.tanh(0.5 * net)
+
+
+def tanh(net: Array) -> Array:
+    """Hyperbolic tangent, output in (-1, 1)."""
+    return np.tanh(net)
+
+
+def relu(net: Array) -> Array:
+    """max(0, net)."""
+    return np.maximum(net, 0)
+
+
+def linear(net: Array) -> Array:
+    """The identity: out = net."""
+    return net
+
+
+def softmax(net: Array) -> Array:
+    """e^net_i / sum_j e^net_j per row, shifted by the row maximum so it never overflows."""
+    shifted = np.exp(net - np.max(net, axis=-1, keepdims=True))
+    return shifted / np.sum(shifted, axis=-1, keepdims=True)
+
+
+def leaky_relu_function(alpha: float) -> Callable[[Array], Array]:
+    """net where net > 0, else alpha * net."""
+    return lambda net: np.where(net > 0, net, alpha * net)
+
+
+def elu_function(alpha: float) -> Callable[[Array], Array]:
+    """net where net > 0, else alpha * (e^net - 1)."""
+    return lambda net: np.where(net > 0, net, alpha * np.expm1(np.minimum(net, 0)))
+
+
+DEFAULT_ALPHA = {"leaky_relu": 0.01, "elu": 1.0}
+
+#: The six activations of the lecture, in lecture order (the gallery shows these).
+LECTURE_ACTIVATIONS = ("step", "sigmoid", "tanh", "relu", "leaky_relu", "elu")
+
+
+def get_activation(name: str, alpha: float | None = None) -> Activation:
+    """Look an activation up by its plain-string name; ``alpha`` tunes leaky_relu and elu."""
+    if name == "step":
+        return Activation("step", step, None)
+    if name == "sigmoid":
+        return Activation("sigmoid", sigmoid, lambda net, out: out * (1 - out))
+    if name == "tanh":
+        return Activation("tanh", tanh, lambda net, out: 1 - out * out)
+    if name == "relu":
+        return Activation("relu", relu, lambda net, out: (net > 0).astype(net.dtype))
+    if name == "linear":
+        return Activation("linear", linear, lambda net, out: np.ones_like(net))
+    if name == "softmax":
+        return Activation("softmax", softmax, None, elementwise=False)
+    if name == "leaky_relu":
+        a = DEFAULT_ALPHA[name] if alpha is None else float(alpha)
+        return Activation(
+            name, leaky_relu_function(a), lambda net, out: np.where(net > 0, 1.0, a), alpha=a
+        )
+    if name == "elu":
+        a = DEFAULT_ALPHA[name] if alpha is None else float(alpha)
+        return Activation(
+            name, elu_function(a), lambda net, out: np.where(net > 0, 1.0, out + a), alpha=a
+        )
+    raise ValueError(
+        f"unknown activation {name!r}; expected one of {', '.join(activation_names())}"
+    )
+
+
+def activation_names() -> list[str]:
+    """Every activation name the registry knows."""
+    return [*LECTURE_ACTIVATIONS, "linear", "softmax"]

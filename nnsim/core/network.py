@@ -1,0 +1,324 @@
+"""A feed-forward network of Dense layers, trained by backpropagation.
+
+Forward: for each layer, net = x @ W + b and out = f(net).
+Backward: the output delta is dE/dnet = dE/dout * f'(net); each hidden delta is
+f'(net) * (delta_next @ W_next^T); each gradient is dE/dW = input^T @ delta, dE/db = sum(delta).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from nnsim.core.history import History
+from nnsim.core.layers import Dense
+from nnsim.core.losses import Loss, get_loss
+from nnsim.core.optimizers import SGD, get_optimizer
+from nnsim.core.traces import BackwardTrace, ForwardTrace, LayerBackward, LayerForward, as_row
+
+Array = np.ndarray
+Gradients = list[tuple[Array, Array | None]]
+EpochCallback = Callable[[int, dict[str, float]], object]
+
+
+class Network:
+    """A stack of Dense layers; ``layers[i].n_out`` must equal ``layers[i + 1].n_in``."""
+
+    def __init__(self, layers: Sequence[Dense]) -> None:
+        if not layers:
+            raise ValueError("a network needs at least one layer")
+        for index, (before, after) in enumerate(zip(layers, layers[1:], strict=False), start=1):
+            if before.n_out != after.n_in:
+                raise ValueError(f"layer {index} has {before.n_out} outputs but layer "
+                                 f"{index + 1} expects {after.n_in} inputs")
+        self.layers: list[Dense] = list(layers)
+        self.stop_training = False
+
+    # -- construction ------------------------------------------------------------------------
+
+    @classmethod
+    def from_sizes(cls, sizes: Sequence[int], activations: str | Sequence[str] = "sigmoid",
+                   bias: bool | Sequence[bool] = True, *, initializer: str = "lecture",
+                   seed: int | None = None, dtype: type | np.dtype = np.float64) -> Network:
+        """Build e.g. ``Network.from_sizes([2, 2, 1], "sigmoid", seed=1)``."""
+        n_layers = len(sizes) - 1
+        if n_layers < 1:
+            raise ValueError(f"sizes needs at least an input and an output size, got {sizes}")
+        acts = [activations] * n_layers if isinstance(activations, str) else list(activations)
+        biases = [bias] * n_layers if isinstance(bias, bool) else list(bias)
+        rng = np.random.default_rng(seed)
+        return cls([Dense(sizes[i], sizes[i + 1], acts[i], biases[i], initializer=initializer,
+                          seed=rng, dtype=dtype) for i in range(n_layers)])
+
+    @property
+    def sizes(self) -> list[int]:
+        """[inputs, neurons of each layer...]."""
+        return [self.layers[0].n_in] + [layer.n_out for layer in self.layers]
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.layers[0].dtype
+
+    def initialize(self, seed: int | None = None) -> None:
+        """Draw fresh weights for every layer from one seeded generator."""
+        rng = np.random.default_rng(seed)
+        for layer in self.layers:
+            layer.initialize(rng)
+
+    def copy(self) -> Network:
+        """An independent copy whose weights share no memory with this one."""
+        return Network([layer.copy() for layer in self.layers])
+
+    def get_weights(self) -> Gradients:
+        """Copies of (weights, bias) per layer."""
+        return [(layer.weights.copy(), None if layer.bias is None else layer.bias.copy())
+                for layer in self.layers]
+
+    def set_weights(self, weights: Sequence[tuple[Array, Array | None]]) -> None:
+        """Set (weights, bias) per layer, shapes checked."""
+        if len(weights) != len(self.layers):
+            raise ValueError(f"expected weights for {len(self.layers)} layers, "
+                             f"got {len(weights)}")
+        for layer, (w, b) in zip(self.layers, weights, strict=True):
+            layer.set_weights(w, b)
+
+    def parameters(self) -> list[Array]:
+        """The live weight and bias arrays, in the order ``_flat_gradients`` uses."""
+        params = []
+        for layer in self.layers:
+            params.append(layer.weights)
+            if layer.bias is not None:
+                params.append(layer.bias)
+        return params
+
+    def spec(self) -> dict:
+        """The architecture as plain data."""
+        return {"inputs": self.layers[0].n_in, "layers": [layer.spec() for layer in self.layers]}
+
+    # -- forward -----------------------------------------------------------------------------
+
+    def predict(self, X: Array) -> Array:
+        """The outputs for a batch of rows (one row is also accepted)."""
+        out = self._as_inputs(X)
+        for layer in self.layers:
+            out = layer.activation.function(layer.net(out))
+        return out
+
+    def _as_inputs(self, X: Array) -> Array:
+        X = np.asarray(X, dtype=self.dtype)
+        if X.ndim == 1:
+            X = X[np.newaxis, :]
+        if X.ndim != 2 or X.shape[1] != self.layers[0].n_in:
+            raise ValueError(f"the network expects rows of {self.layers[0].n_in} inputs, "
+                             f"got an array of shape {X.shape}")
+        return X
+
+    def as_targets(self, Y: Array, n_samples: int) -> Array:
+        """Targets as a float array (n_samples, n_outputs); class labels are one-hot encoded."""
+        n_out = self.layers[-1].n_out
+        Y = np.asarray(Y)
+        if Y.ndim <= 1:
+            Y = Y.reshape(-1)
+            if n_out > 1:
+                labels = Y.astype(np.int64)
+                if labels.size and (labels.min() < 0 or labels.max() >= n_out):
+                    raise ValueError(f"class labels must be in 0..{n_out - 1} for "
+                                     f"{n_out} outputs, got {labels.min()}..{labels.max()}")
+                Y = np.eye(n_out, dtype=self.dtype)[labels]
+            else:
+                Y = Y.reshape(-1, 1)
+        if Y.shape != (n_samples, n_out):
+            raise ValueError(f"targets must have shape ({n_samples}, {n_out}) or be "
+                             f"{n_samples} class labels, got shape {Y.shape}")
+        return Y.astype(self.dtype, copy=False)
+
+    def _forward(self, X: Array) -> tuple[list[Array], list[Array], list[Array]]:
+        inputs, nets, outs = [], [], []
+        out = X
+        for layer in self.layers:
+            inputs.append(out)
+            net = layer.net(out)
+            out = layer.activation.function(net)
+            nets.append(net)
+            outs.append(out)
+        return inputs, nets, outs
+
+    # -- loss and gradients ------------------------------------------------------------------
+
+    def loss(self, X: Array, Y: Array, loss: str = "sse") -> float:
+        """The named loss of the network's outputs against the targets."""
+        X = self._as_inputs(X)
+        return get_loss(loss).value(self.predict(X), self.as_targets(Y, len(X)))
+
+    def gradients(self, X: Array, Y: Array, loss: str = "sse") -> Gradients:
+        """(dE/dW, dE/db) per layer: the exact gradient of ``loss(X, Y, loss)``."""
+        X = self._as_inputs(X)
+        inputs, nets, outs = self._forward(X)
+        return self._backward(inputs, nets, outs, self.as_targets(Y, len(X)), get_loss(loss))
+
+    def _output_delta(self, net: Array, out: Array, target: Array, loss: Loss) -> Array:
+        activation = self.layers[-1].activation
+        fused = loss.fused_delta(activation.name)
+        if fused is not None:
+            return fused(out, target)
+        return activation.backward(net, out, loss.gradient(out, target))
+
+    def _backward(self, inputs: list[Array], nets: list[Array], outs: list[Array],
+                  target: Array, loss: Loss) -> Gradients:
+        delta = self._output_delta(nets[-1], outs[-1], target, loss)
+        grads: Gradients = [None] * len(self.layers)  # type: ignore[list-item]
+        for i in range(len(self.layers) - 1, -1, -1):
+            layer = self.layers[i]
+            grads[i] = (inputs[i].T @ delta,
+                        None if layer.bias is None else delta.sum(axis=0))
+            if i:
+                below = self.layers[i - 1].activation
+                delta = below.backward(nets[i - 1], outs[i - 1], delta @ layer.weights.T)
+        return grads
+
+    # -- training ----------------------------------------------------------------------------
+
+    def train_on_batch(self, X: Array, Y: Array, optimizer: SGD, loss: str = "sse") -> float:
+        """One gradient-descent step on one batch; returns the batch's loss before the step."""
+        X = self._as_inputs(X)
+        value, _ = self.train_step(X, self.as_targets(Y, len(X)), optimizer, get_loss(loss))
+        return value
+
+    def train_step(self, X: Array, T: Array, optimizer: SGD, loss: Loss) -> tuple[float, int]:
+        """The hot path: X and T already checked and converted. Returns (loss, correct rows)."""
+        inputs, nets, outs = self._forward(X)
+        out = outs[-1]
+        grads = self._backward(inputs, nets, outs, T, loss)
+        flat = []
+        for dW, db in grads:
+            flat.append(dW)
+            if db is not None:
+                flat.append(db)
+        optimizer.apply(self.parameters(), flat)
+        return loss.value(out, T), count_correct(out, T)
+
+    def evaluate(self, X: Array, Y: Array, loss: str = "sse") -> dict[str, float]:
+        """{"loss": ..., "accuracy": ...} on the given rows."""
+        X = self._as_inputs(X)
+        T = self.as_targets(Y, len(X))
+        out = self.predict(X)
+        return {"loss": get_loss(loss).value(out, T), "accuracy": count_correct(out, T) / len(X)}
+
+    def fit(self, X: Array, Y: Array, epochs: int = 1, batch_size: int = 32,
+            optimizer: SGD | str = "sgd", loss: str = "sse", shuffle: bool = True,
+            validation_data: tuple[Array, Array] | None = None, seed: int | None = None,
+            on_epoch_end: EpochCallback | None = None) -> History:
+        """Keras-style training: epochs of shuffled mini-batches, per-epoch History.
+
+        The epoch's ``loss`` is the mean of the batch losses weighted by batch size (the sum for
+        ``sse``, which is a sum by definition), as Keras reports it. If the loss becomes NaN or
+        infinite, training stops, the weights of the last finite epoch are restored and
+        ``history.diverged`` is True. Setting ``stop_training`` (e.g. from ``on_epoch_end``)
+        ends training after the current epoch.
+        """
+        if isinstance(optimizer, str):
+            optimizer = get_optimizer(optimizer)
+        X = self._as_inputs(X)
+        T = self.as_targets(Y, len(X))
+        loss_fn = get_loss(loss)
+        validation = None
+        if validation_data is not None:
+            X_val = self._as_inputs(validation_data[0])
+            validation = (X_val, self.as_targets(validation_data[1], len(X_val)))
+        rng = np.random.default_rng(seed)
+        batch_size = max(1, min(int(batch_size), len(X)))
+        history = History()
+        history.diverged = False
+        self.stop_training = False
+        for epoch in range(1, epochs + 1):
+            saved = self.get_weights()
+            logs = self.run_epoch(X, T, batch_size, optimizer, loss_fn, rng if shuffle else None)
+            if not np.isfinite(logs["loss"]):
+                self.set_weights(saved)
+                history.diverged = True
+                break
+            if validation is not None:
+                out = self.predict(validation[0])
+                logs["val_loss"] = loss_fn.value(out, validation[1])
+                logs["val_accuracy"] = count_correct(out, validation[1]) / len(out)
+            history.append(logs)
+            if on_epoch_end is not None:
+                on_epoch_end(epoch, logs)
+            if self.stop_training:
+                break
+        return history
+
+    def run_epoch(self, X: Array, T: Array, batch_size: int, optimizer: SGD, loss: Loss,
+                  rng: np.random.Generator | None = None) -> dict[str, float]:
+        """One pass over prepared rows in mini-batches; shuffled when ``rng`` is given."""
+        if rng is not None:
+            order = rng.permutation(len(X))
+            X, T = X[order], T[order]
+        total_loss, correct = 0.0, 0
+        for start in range(0, len(X), batch_size):
+            stop = start + batch_size
+            value, right = self.train_step(X[start:stop], T[start:stop], optimizer, loss)
+            total_loss += value if loss.name == "sse" else value * (min(stop, len(X)) - start)
+            correct += right
+        epoch_loss = total_loss if loss.name == "sse" else total_loss / len(X)
+        return {"loss": epoch_loss, "accuracy": correct / len(X)}
+
+    # -- traces for the stepper --------------------------------------------------------------
+
+    def forward_trace(self, x: Array) -> ForwardTrace:
+        """Every layer's input, weighted sum (net) and output for one sample."""
+        row = self._as_inputs(as_row(x))
+        inputs, nets, outs = self._forward(row)
+        layers = tuple(
+            LayerForward(input=inp[0].copy(), weights=layer.weights.copy(),
+                         bias=None if layer.bias is None else layer.bias.copy(),
+                         net=net[0].copy(), out=out[0].copy(), activation=layer.activation.name)
+            for layer, inp, net, out in zip(self.layers, inputs, nets, outs, strict=True))
+        return ForwardTrace(x=row[0].copy(), layers=layers)
+
+    def backward_trace(self, x: Array, target: Array | float, loss: str = "sse",
+                       learning_rate: float = 0.1) -> BackwardTrace:
+        """The chain rule for one sample, every factor kept, and the SGD step it implies."""
+        forward = self.forward_trace(x)
+        loss_fn = get_loss(loss)
+        T = self.as_targets(np.atleast_1d(np.asarray(target)), 1)
+        records: list[LayerBackward] = [None] * len(self.layers)  # type: ignore[list-item]
+        net = forward.layers[-1].net[np.newaxis]
+        out = forward.layers[-1].out[np.newaxis]
+        dE_dout = loss_fn.gradient(out, T)
+        delta = self._output_delta(net, out, T, loss_fn)
+        for i in range(len(self.layers) - 1, -1, -1):
+            layer, record = self.layers[i], forward.layers[i]
+            act = layer.activation
+            dout_dnet = (act.derivative(record.net, record.out)
+                         if act.elementwise and act.derivative is not None else None)
+            dW = np.outer(record.input, delta[0])
+            db = None if layer.bias is None else delta[0].copy()
+            records[i] = LayerBackward(
+                dE_dout=dE_dout[0].copy(), dout_dnet=dout_dnet, delta=delta[0].copy(),
+                weight_gradient=dW, bias_gradient=db,
+                new_weights=layer.weights - learning_rate * dW,
+                new_bias=None if db is None else layer.bias - learning_rate * db)
+            if i:
+                below = self.layers[i - 1]
+                dE_dout = delta @ layer.weights.T
+                prev = forward.layers[i - 1]
+                delta = below.activation.backward(prev.net[np.newaxis], prev.out[np.newaxis],
+                                                  dE_dout)
+        updated = self.copy()
+        updated.set_weights([(r.new_weights, r.new_bias) for r in records])
+        return BackwardTrace(
+            forward=forward, target=T[0].copy(), loss_name=loss, learning_rate=learning_rate,
+            loss=loss_fn.value(out, T), layers=tuple(records),
+            loss_after=loss_fn.value(updated.predict(forward.x), T))
+
+    def __repr__(self) -> str:
+        return f"Network({self.layers!r})"
+
+
+def count_correct(out: Array, target: Array) -> int:
+    """Rows classified right: a single output thresholded at 0.5, else the arg-max class."""
+    if out.shape[1] == 1:
+        return int(np.count_nonzero((out >= 0.5) == (target >= 0.5)))
+    return int(np.count_nonzero(out.argmax(axis=1) == target.argmax(axis=1)))

@@ -1,0 +1,205 @@
+"""The lecture's results on the command line: train a lesson, print a forward or backward pass.
+
+Output follows the lecture's style (``[INFO] epoch=100, loss=0.4986981``) so students can set it
+beside the slides. Nothing here imports Qt.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnsim.core.activations import LECTURE_ACTIVATIONS, get_activation
+from nnsim.core.explain import backward_steps, forward_steps
+from nnsim.core.lessons import Lesson, LessonData
+from nnsim.core.metrics import classification_report, predicted_classes
+from nnsim.core.network import Network
+from nnsim.core.perceptron import Perceptron
+
+Print = Callable[[str], None]
+
+NOT_SEPARABLE = ("{name} is not linearly separable: every one of the {epochs} epochs made "
+                 "mistakes, so no straight line separates its classes. Add a hidden layer "
+                 "(see the backprop-xor lesson).")
+
+
+@dataclass
+class RunOptions:
+    """Command-line overrides of a lesson's settings (None keeps the lesson's)."""
+
+    epochs: int | None = None
+    learning_rate: float | None = None
+    batch_size: int | None = None
+    seed: int | None = None
+    data_path: str | None = None
+
+
+@contextmanager
+def stop_on_interrupt(request_stop: Callable[[], None], say: Print) -> Iterator[None]:
+    """The first Ctrl-C asks training to stop after the current epoch; a second one aborts."""
+    def handler(signum: int, frame: object) -> None:
+        say("[INFO] stopping after this epoch (Ctrl-C again to abort)")
+        request_stop()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    try:
+        previous = signal.signal(signal.SIGINT, handler)
+    except ValueError:  # not the main thread: no signal handling, run anyway
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def run_lesson(lesson: Lesson, options: RunOptions, say: Print = print) -> int:
+    """Train a lesson headless and print its evaluation; returns the exit status."""
+    say(f"[INFO] lesson {lesson.name}: {lesson.title}")
+    if lesson.kind == "activations":
+        print_activation_table(say)
+        return 0
+    seed = lesson.seed if options.seed is None else options.seed
+    data = lesson.load_data(seed=seed, path=options.data_path)
+    if lesson.kind == "perceptron":
+        return _run_perceptron(lesson, data, options, seed, say)
+    return _run_network(lesson, data, options, seed, say)
+
+
+def print_activation_table(say: Print) -> None:
+    """Each lecture activation at a few values of net."""
+    grid = np.array([-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0])
+    say("[INFO] net:       " + " ".join(f"{z:8.3f}" for z in grid))
+    for name in LECTURE_ACTIVATIONS:
+        values = get_activation(name)(grid)
+        say(f"[INFO] {name + ':':<11} " + " ".join(f"{v:8.4f}" for v in values))
+
+
+def _run_perceptron(lesson: Lesson, data: LessonData, options: RunOptions, seed: int,
+                    say: Print) -> int:
+    rate = lesson.learning_rate if options.learning_rate is None else options.learning_rate
+    epochs = lesson.epochs if options.epochs is None else options.epochs
+    model = Perceptron(data.X_train.shape[1], rate, seed=seed)
+    stop = {"requested": False}
+    say(f"[INFO] training perceptron on {lesson.dataset}: alpha={rate:g}, epochs={epochs}")
+    with stop_on_interrupt(lambda: stop.update(requested=True), say):
+        for epoch in range(1, epochs + 1):
+            mistakes = model.fit_epoch(data.X_train, data.y_train)
+            weights = ", ".join(f"{w:.4f}" for w in model.weights)
+            say(f"[INFO] epoch={epoch}, mistakes={mistakes}, w=[{weights}]")
+            if stop["requested"]:
+                break
+    say("[INFO] evaluating perceptron...")
+    for x, target in zip(data.X_test, data.y_test, strict=True):
+        net = float(model.net(x)[0])
+        say(f"[INFO] data={_row(x)}, ground-truth={int(target)}, net={net:.4f}, "
+            f"pred={int(model.predict(x)[0])}")
+    right = len(data.y_test) - model.errors(data.X_test, data.y_test)
+    say(f"[INFO] {right}/{len(data.y_test)} rows right")
+    history = model.history
+    if history.converged:
+        say(f"[INFO] converged: epoch {history.converged_epoch} made no mistake, so the line "
+            "separates the classes")
+    elif len(history.mistakes) == epochs:
+        say("[INFO] " + NOT_SEPARABLE.format(name=(lesson.dataset or "").upper(), epochs=epochs))
+    return 0
+
+
+def _run_network(lesson: Lesson, data: LessonData, options: RunOptions, seed: int,
+                 say: Print) -> int:
+    model = lesson.build_model(data.X_train.shape[1], seed=seed)
+    assert isinstance(model, Network)
+    epochs = lesson.epochs if options.epochs is None else options.epochs
+    batch_size = lesson.batch_size if options.batch_size is None else options.batch_size
+    optimizer = lesson.build_optimizer(options.learning_rate)
+    sizes = "-".join(str(s) for s in model.sizes)
+    say(f"[INFO] training network {sizes} on {lesson.dataset} ({len(data.X_train)} rows): "
+        f"loss={lesson.loss}, alpha={optimizer.learning_rate:g}, batch size={batch_size}, "
+        f"epochs={epochs}")
+    validation = (data.X_test, data.y_test) if lesson.validation_split else None
+    started = time.perf_counter()
+
+    def log(epoch: int, logs: dict[str, float]) -> None:
+        if lesson.validation_split:
+            elapsed = time.perf_counter() - started
+            left = elapsed / epoch * (epochs - epoch)
+            figures = " - ".join(f"{key}: {value:.4f}" for key, value in logs.items())
+            say(f"Epoch {epoch}/{epochs} - {elapsed:.1f}s elapsed, {left:.0f}s left - {figures}")
+        elif epoch == 1 or epoch % lesson.log_every == 0 or epoch == epochs:
+            say(f"[INFO] epoch={epoch}, loss={logs['loss']:.7f}")
+
+    with stop_on_interrupt(lambda: setattr(model, "stop_training", True), say):
+        history = model.fit(data.X_train, data.y_train, epochs=epochs, batch_size=batch_size,
+                            optimizer=optimizer, loss=lesson.loss, shuffle=lesson.shuffle,
+                            validation_data=validation, seed=seed, on_epoch_end=log)
+    if history.diverged:
+        say(f"[ERROR] diverged: lower the learning rate (the loss became infinite or NaN in "
+            f"epoch {history.epochs + 1} with alpha={optimizer.learning_rate:g}); the weights "
+            "of the last finite epoch are kept")
+    if history.epochs < epochs and not history.diverged:
+        say(f"[INFO] stopped after {history.epochs} of {epochs} epochs")
+    evaluate_network(lesson, model, data, say)
+    return 1 if history.diverged else 0
+
+
+def evaluate_network(lesson: Lesson, model: Network, data: LessonData, say: Print) -> None:
+    """Per-row predictions for small data, the classification report for images."""
+    out = model.predict(data.X_test)
+    predicted = predicted_classes(out)
+    say("[INFO] evaluating network...")
+    if lesson.report == "rows":
+        for x, target, row in zip(data.X_test, data.y_test, out, strict=True):
+            value = float(row[0]) if len(row) == 1 else float(row.max())
+            say(f"[INFO] data={_row(x)}, ground-truth={int(target)}, pred={value:.4f}, "
+                f"step={int(predicted_classes(row[np.newaxis])[0])}")
+        right = int(np.count_nonzero(predicted == data.y_test))
+        say(f"[INFO] {right}/{len(data.y_test)} rows right")
+    elif lesson.report == "classification":
+        which = "validation" if lesson.validation_split else "test"
+        accuracy = float(np.mean(predicted == data.y_test))
+        say(f"[INFO] {which} accuracy: {accuracy:.4f} on {len(data.y_test)} images")
+        say(classification_report(data.y_test, predicted))
+
+
+def _row(x: np.ndarray) -> str:
+    return "[" + " ".join(f"{v:g}" for v in x) + "]"
+
+
+def print_forward(lesson: Lesson, x: list[float] | None, precision: int, say: Print = print,
+                  backward: bool = False, target: float | None = None,
+                  learning_rate: float | None = None) -> int:
+    """The forward pass neuron by neuron (and, with ``backward``, the chain rule)."""
+    model = _stepper_model(lesson)
+    if x is None:
+        x = list(lesson.probe_input) if lesson.probe_input is not None else [0.0, 1.0]
+    if len(x) != model.sizes[0]:
+        raise ValueError(f"--input has {len(x)} values but {lesson.name} has "
+                         f"{model.sizes[0]} inputs; give e.g. --input "
+                         f"{','.join(['0'] * model.sizes[0])}")
+    if target is None:
+        target = lesson.probe_target
+    say(f"forward pass of {lesson.name}, precision {precision} (truncated)")
+    for step in forward_steps(model.forward_trace(x), precision, lesson.threshold, target):
+        say(step.text)
+    if backward:
+        if target is None:
+            raise ValueError("--backward needs --target T (the row's label)")
+        rate = lesson.learning_rate if learning_rate is None else learning_rate
+        trace = model.backward_trace(x, target, lesson.loss, rate)
+        say(f"backward pass, loss {lesson.loss}, learning rate {rate:g}")
+        for step in backward_steps(trace, precision):
+            say(step.text)
+    return 0
+
+
+def _stepper_model(lesson: Lesson) -> Network:
+    if lesson.kind == "activations":
+        raise ValueError(f"{lesson.name} has no network to step through; try worked-example")
+    width = {"digits": 64, "mnist": 784}.get(lesson.dataset or "", 2)
+    model = lesson.build_model(width)
+    return model.as_network() if isinstance(model, Perceptron) else model

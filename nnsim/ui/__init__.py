@@ -1,0 +1,1 @@
+"""Views: one widget per module, drawing Snapshots and forwarding user intent."""
