@@ -175,8 +175,16 @@ def print_forward(lesson: Lesson, x: list[float] | None, precision: int, say: Pr
                   learning_rate: float | None = None) -> int:
     """The forward pass neuron by neuron (and, with ``backward``, the chain rule)."""
     model = _stepper_model(lesson)
-    if x is None:
-        x = list(lesson.probe_input) if lesson.probe_input is not None else [0.0, 1.0]
+    if backward and model.layers[-1].activation.name == "step":
+        raise ValueError(f"{lesson.name} is a perceptron: its step unit has no derivative, so "
+                         "there is no backward pass; it learns by the delta rule (nnsim run)")
+    if x is None and lesson.probe_input is not None:
+        x = list(lesson.probe_input)
+    elif x is None:
+        data = lesson.load_data()
+        x = [float(v) for v in data.X_train[0]]
+        if target is None:
+            target = float(data.y_train[0])
     if len(x) != model.sizes[0]:
         raise ValueError(f"--input has {len(x)} values but {lesson.name} has "
                          f"{model.sizes[0]} inputs; give e.g. --input "

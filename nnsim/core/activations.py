@@ -77,8 +77,9 @@ def linear(net: Array) -> Array:
 
 def softmax(net: Array) -> Array:
     """e^net_i / sum_j e^net_j per row, shifted by the row maximum so it never overflows."""
-    shifted = np.exp(net - np.max(net, axis=-1, keepdims=True))
-    return shifted / np.sum(shifted, axis=-1, keepdims=True)
+    shifted = np.exp(net - np.maximum.reduce(net, axis=-1, keepdims=True))
+    shifted /= np.add.reduce(shifted, axis=-1, keepdims=True)
+    return shifted
 
 
 def leaky_relu_function(alpha: float) -> Callable[[Array], Array]:
@@ -114,7 +115,8 @@ def get_activation(name: str, alpha: float | None = None) -> Activation:
     if name == "leaky_relu":
         a = DEFAULT_ALPHA[name] if alpha is None else float(alpha)
         return Activation(
-            name, leaky_relu_function(a), lambda net, out: np.where(net > 0, 1.0, a), alpha=a
+            name, leaky_relu_function(a),
+            lambda net, out: np.where(net > 0, 1.0, a).astype(net.dtype), alpha=a
         )
     if name == "elu":
         a = DEFAULT_ALPHA[name] if alpha is None else float(alpha)

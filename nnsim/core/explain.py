@@ -74,7 +74,7 @@ def prediction_text(output: np.ndarray, precision: int = 3, threshold: float = 0
     if len(output) == 1:
         value = float(output[0])
         label = int(value >= threshold)
-        text = (f"prediction {truncate(value, precision)}, thresholded at {threshold:g}: "
+        text = (f"prediction {number(value, precision)}, thresholded at {threshold:g}: "
                 f"class {label}")
     else:
         label = int(np.argmax(output))
@@ -102,10 +102,14 @@ def backward_steps(trace: BackwardTrace, precision: int = 3) -> list[Step]:
         back, fwd = trace.layers[index - 1], forward.layers[index - 1]
         for j in range(len(back.delta)):
             name = names[index][j]
-            if back.dout_dnet is None:
+            if back.dout_dnet is None and trace.loss_name == "categorical_crossentropy":
                 text = (f"delta {name} = dE/dnet = {n(back.delta[j])} (softmax with "
                         f"cross-entropy: out - target = {n(fwd.out[j])} - "
                         f"{n(trace.target[j])})")
+            elif back.dout_dnet is None:
+                text = (f"delta {name} = dE/dnet = {n(back.delta[j])} (softmax: every output "
+                        f"depends on every net, so dE/dnet sums dE/dout x dout/dnet over all "
+                        f"outputs; here dE/dout = {n(back.dE_dout[j])})")
             elif index == last:
                 factors = f"{n(back.dE_dout[j])} x {n(back.dout_dnet[j])}"
                 if trace.loss_name == "sse" and fwd.activation == "sigmoid":
@@ -119,8 +123,10 @@ def backward_steps(trace: BackwardTrace, precision: int = 3) -> list[Step]:
                 weights = forward.layers[index].weights[j]
                 terms = " + ".join(f"({n(w)} x {n(d)})" for w, d in zip(weights, above.delta,
                                                                          strict=True))
+                if len(weights) > 1:
+                    terms = f"({terms})"
                 text = (f"delta {name} = {fwd.activation}'(net) x sum(w x delta) = "
-                        f"{n(back.dout_dnet[j])} x ({terms}) = {n(back.delta[j])}")
+                        f"{n(back.dout_dnet[j])} x {terms} = {n(back.delta[j])}")
             steps.append(Step("delta", index, j, text))
     for index in range(last, 0, -1):
         back, fwd = trace.layers[index - 1], forward.layers[index - 1]
@@ -146,3 +152,96 @@ def backward_steps(trace: BackwardTrace, precision: int = 3) -> list[Step]:
     steps.append(Step("result", last, None,
                       f"loss before the update {n(trace.loss)}, after {n(trace.loss_after)}"))
     return steps
+
+
+def chain_rule_lines(trace: BackwardTrace, step: Step, precision: int = 3) -> list[str]:
+    """Which factor of the chain rule each number of a backward ``step`` is, with its value.
+
+    dE/dw = dE/dout * dout/dnet * dnet/dw: ``delta`` is the first two factors (dE/dnet) and
+    dnet/dw is the input the weight multiplies, so each gradient is written as that product.
+    Forward steps have no chain rule and give an empty list.
+    """
+    def n(value: float) -> str:
+        return number(value, precision)
+
+    if step.phase == "loss":
+        return [f"E = {trace.loss_name}(out, target): the number each update makes smaller"]
+    if step.phase == "result" and step.text.startswith("loss before"):
+        return [f"one step of w <- w - eta x dE/dw changed E by {n(trace.loss_after - trace.loss)}"]
+    if step.phase not in ("delta", "gradient", "update") or step.neuron is None:
+        return []
+    forward = trace.forward
+    sizes = [len(forward.x)] + [len(layer.out) for layer in forward.layers]
+    names = neuron_names(sizes)
+    back, fwd = trace.layers[step.layer - 1], forward.layers[step.layer - 1]
+    j, name = step.neuron, names[step.layer][step.neuron]
+    hidden = step.layer < len(trace.layers)
+    if step.phase == "update":
+        return [f"w <- w - eta x dE/dw: with eta = {n(trace.learning_rate)} each weight of "
+                f"{name} moves a small step against its gradient, downhill on E"]
+    if step.phase == "delta":
+        if back.dout_dnet is None:
+            return [f"dE/dnet = delta = {n(back.delta[j])}: softmax's outputs depend on every "
+                    "net, so dE/dout and dout/dnet are taken together"]
+        source = ("sum(w x delta) over the neurons it feeds: the error flowing back"
+                  if hidden else f"{trace.loss_name}'(out): how E changes with this output")
+        return [f"dE/dout = {n(back.dE_dout[j])}: {source}",
+                f"dout/dnet = {n(back.dout_dnet[j])}: {fwd.activation}'(net), the slope of "
+                f"{fwd.activation} at net = {n(fwd.net[j])}",
+                f"dE/dnet = delta = dE/dout x dout/dnet = {n(back.delta[j])}"]
+    if back.dout_dnet is None:
+        first, values = "dE/dnet", f"{n(back.delta[j])}"
+    else:
+        first = "dE/dout x dout/dnet"
+        values = f"{n(back.dE_dout[j])} x {n(back.dout_dnet[j])}"
+    lines = [f"dE/dw({src}->{name}) = {first} x dnet/dw = {values} x {n(x)} = "
+             f"{n(back.weight_gradient[i, j])}"
+             for i, (src, x) in enumerate(zip(names[step.layer - 1], fwd.input, strict=True))]
+    if back.bias_gradient is not None:
+        lines.append(f"dE/db({name}) = {first} x dnet/db = {values} x 1 = "
+                     f"{n(back.bias_gradient[j])}")
+    return [*lines, "dnet/dw = the input the weight multiplies (1 for the bias)"]
+
+
+def full_values(step: Step, forward: ForwardTrace,
+                backward: BackwardTrace | None = None) -> list[tuple[str, float]]:
+    """Every number of ``step`` at full precision, labelled: tooltips beside truncated text."""
+    sizes = [len(forward.x)] + [len(layer.out) for layer in forward.layers]
+    names = neuron_names(sizes)
+    if step.phase == "forward" and step.neuron is None:
+        return [(name, float(v)) for name, v in zip(names[0], forward.x, strict=True)]
+    if step.phase == "result" and step.text.startswith("prediction"):
+        return [(f"out {name}", float(v)) for name, v in zip(names[-1], forward.output,
+                                                              strict=True)]
+    if step.phase == "forward":
+        fwd, j = forward.layers[step.layer - 1], step.neuron
+        values = [(f"w({src})", float(w)) for src, w in zip(names[step.layer - 1],
+                                                           fwd.weights[:, j], strict=True)]
+        if fwd.bias is not None:
+            values.append(("b", float(fwd.bias[j])))
+        return [*values, ("net", float(fwd.net[j])), ("out", float(fwd.out[j]))]
+    if backward is None:
+        return []
+    if step.phase == "loss":
+        return [("E", backward.loss)]
+    if step.phase == "result":
+        return [("E before", backward.loss), ("E after", backward.loss_after)]
+    back, fwd, j = backward.layers[step.layer - 1], forward.layers[step.layer - 1], step.neuron
+    sources = names[step.layer - 1]
+    if step.phase == "delta":
+        values = [("dE/dout", float(back.dE_dout[j]))]
+        if back.dout_dnet is not None:
+            values.append(("dout/dnet", float(back.dout_dnet[j])))
+        return [*values, ("delta", float(back.delta[j]))]
+    if step.phase == "gradient":
+        values = [(f"dE/dw({src})", float(g)) for src, g in zip(sources,
+                                                               back.weight_gradient[:, j],
+                                                               strict=True)]
+        if back.bias_gradient is not None:
+            values.append(("dE/db", float(back.bias_gradient[j])))
+        return values
+    values = [(f"new w({src})", float(w)) for src, w in zip(sources, back.new_weights[:, j],
+                                                           strict=True)]
+    if back.new_bias is not None:
+        values.append(("new b", float(back.new_bias[j])))
+    return values

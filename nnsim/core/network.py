@@ -21,6 +21,9 @@ Array = np.ndarray
 Gradients = list[tuple[Array, Array | None]]
 EpochCallback = Callable[[int, dict[str, float]], object]
 
+#: Inputs up to this size are shuffled by one copy per epoch; larger ones batch by batch.
+_SHUFFLE_COPY_BYTES = 1 << 20
+
 
 class Network:
     """A stack of Dense layers; ``layers[i].n_out`` must equal ``layers[i + 1].n_in``."""
@@ -167,14 +170,29 @@ class Network:
     def _backward(self, inputs: list[Array], nets: list[Array], outs: list[Array],
                   target: Array, loss: Loss) -> Gradients:
         delta = self._output_delta(nets[-1], outs[-1], target, loss)
+        return self._backpropagate(inputs, nets, outs, delta)
+
+    def _backpropagate(self, inputs: list[Array], nets: list[Array], outs: list[Array],
+                       delta: Array, apply: bool = False) -> Gradients:
+        """Each layer's (input^T @ delta, sum(delta)) from the output delta back.
+
+        With ``apply`` each pair is added to its layer's weights in place instead of returned,
+        once the layer has passed its delta down with the weights that delta was found with.
+        """
         grads: Gradients = [None] * len(self.layers)  # type: ignore[list-item]
         for i in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[i]
-            grads[i] = (inputs[i].T @ delta,
-                        None if layer.bias is None else delta.sum(axis=0))
+            dW = inputs[i].T @ delta
+            db = None if layer.bias is None else np.add.reduce(delta, axis=0)
             if i:
                 below = self.layers[i - 1].activation
                 delta = below.backward(nets[i - 1], outs[i - 1], delta @ layer.weights.T)
+            if apply:
+                layer.weights += dW
+                if db is not None:
+                    layer.bias += db  # type: ignore[operator]
+            else:
+                grads[i] = (dW, db)
         return grads
 
     # -- training ----------------------------------------------------------------------------
@@ -187,16 +205,27 @@ class Network:
 
     def train_step(self, X: Array, T: Array, optimizer: SGD, loss: Loss) -> tuple[float, int]:
         """The hot path: X and T already checked and converted. Returns (loss, correct rows)."""
-        inputs, nets, outs = self._forward(X)
-        out = outs[-1]
-        grads = self._backward(inputs, nets, outs, T, loss)
-        flat = []
-        for dW, db in grads:
-            flat.append(dW)
-            if db is not None:
-                flat.append(db)
-        optimizer.apply(self.parameters(), flat)
+        out = self._step(X, T, optimizer, loss)
         return loss.value(out, T), count_correct(out, T)
+
+    def _step(self, X: Array, T: Array, optimizer: SGD, loss: Loss) -> Array:
+        """Forward, backward and update on one batch; returns its outputs before the update."""
+        inputs, nets, outs = self._forward(X)
+        if optimizer.momentum == 0:
+            # Plain SGD adds -learning_rate * gradient. Backprop is linear in the output delta,
+            # so with that delta scaled by -learning_rate every "gradient" it yields is already
+            # the update: one pass over each weight array instead of two, no extra arrays.
+            delta = self._output_delta(nets[-1], outs[-1], T, loss)
+            delta *= -optimizer.learning_rate
+            self._backpropagate(inputs, nets, outs, delta, apply=True)
+        else:
+            flat = []
+            for dW, db in self._backward(inputs, nets, outs, T, loss):
+                flat.append(dW)
+                if db is not None:
+                    flat.append(db)
+            optimizer.apply(self.parameters(), flat)
+        return outs[-1]
 
     def evaluate(self, X: Array, Y: Array, loss: str = "sse") -> dict[str, float]:
         """{"loss": ..., "accuracy": ...} on the given rows."""
@@ -251,18 +280,27 @@ class Network:
 
     def run_epoch(self, X: Array, T: Array, batch_size: int, optimizer: SGD, loss: Loss,
                   rng: np.random.Generator | None = None) -> dict[str, float]:
-        """One pass over prepared rows in mini-batches; shuffled when ``rng`` is given."""
-        if rng is not None:
-            order = rng.permutation(len(X))
-            X, T = X[order], T[order]
-        total_loss, correct = 0.0, 0
-        for start in range(0, len(X), batch_size):
+        """One pass over prepared rows in mini-batches; shuffled when ``rng`` is given.
+
+        The epoch's loss and accuracy are those of each batch before its update, as Keras
+        reports them; they are computed once from all the batches' outputs, which equals the
+        batch losses weighted by batch size (summed for ``sse``) and costs no NumPy calls per
+        step.
+        """
+        n = len(X)
+        order = None if rng is None else rng.permutation(n)
+        if order is not None:
+            T = T[order]
+            if X.nbytes <= _SHUFFLE_COPY_BYTES:  # small: one shuffled copy, then cheap slices
+                X, order = X[order], None
+        outputs = np.empty((n, self.layers[-1].n_out), dtype=self.dtype)
+        for start in range(0, n, batch_size):
             stop = start + batch_size
-            value, right = self.train_step(X[start:stop], T[start:stop], optimizer, loss)
-            total_loss += value if loss.name == "sse" else value * (min(stop, len(X)) - start)
-            correct += right
-        epoch_loss = total_loss if loss.name == "sse" else total_loss / len(X)
-        return {"loss": epoch_loss, "accuracy": correct / len(X)}
+            # A large X is gathered batch by batch: a shuffled copy of all of it would be
+            # written to memory and read back, while each gathered batch stays in cache.
+            rows = X[start:stop] if order is None else X.take(order[start:stop], axis=0)
+            outputs[start:stop] = self._step(rows, T[start:stop], optimizer, loss)
+        return {"loss": loss.value(outputs, T), "accuracy": count_correct(outputs, T) / n}
 
     # -- traces for the stepper --------------------------------------------------------------
 
@@ -282,7 +320,10 @@ class Network:
         """The chain rule for one sample, every factor kept, and the SGD step it implies."""
         forward = self.forward_trace(x)
         loss_fn = get_loss(loss)
-        T = self.as_targets(np.atleast_1d(np.asarray(target)), 1)
+        target = np.atleast_1d(np.asarray(target))
+        if target.ndim == 1 and target.size == self.layers[-1].n_out > 1:
+            target = target[np.newaxis]  # one row of targets, not n_out class labels
+        T = self.as_targets(target, 1)
         records: list[LayerBackward] = [None] * len(self.layers)  # type: ignore[list-item]
         net = forward.layers[-1].net[np.newaxis]
         out = forward.layers[-1].out[np.newaxis]

@@ -15,7 +15,10 @@ class Snapshot:
 
     ``weights`` holds (W, b) per layer; ``activations`` the outputs of every layer (input first)
     for the probe row; ``boundary`` the output over a 2-D grid and ``neuron_maps`` every hidden
-    neuron's output over it (layer, neuron, gy, gx), both only for 2-input models.
+    neuron's output over it (layer, neuron, gy, gx), both only for 2-input models;
+    ``output_maps`` (n_outputs, gy, gx) every output over the grid (``boundary`` is its first).
+    ``epoch`` counts finished epochs and ``epoch_progress`` is the share of the next one done;
+    ``learning_rate`` and ``batch_size`` are the values in force, after any live change.
     """
 
     step: int
@@ -34,3 +37,7 @@ class Snapshot:
     steps_per_second: float = 0.0
     epochs_total: int | None = None
     seconds_left: float | None = None
+    learning_rate: float | None = None
+    batch_size: int | None = None
+    epoch_progress: float = 0.0
+    output_maps: Array | None = None

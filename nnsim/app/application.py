@@ -1,0 +1,107 @@
+"""The assembled application: window, controller, sessions, presentation and menu commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtWidgets import QFileDialog
+
+from nnsim.app.controller import AppController
+from nnsim.app.dialogs import PreferencesDialog, show_about, show_shortcuts
+from nnsim.app.main_window import MainWindow
+from nnsim.app.messages import warn
+from nnsim.app.presentation import Presentation
+from nnsim.app.session_io import SessionFiles
+from nnsim.core.lessons import list_lessons
+
+DEFAULT_LESSON = "backprop-xor"
+
+
+class NnsimApp:
+    """One nnsim window with everything behind it."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self.settings = settings if settings is not None else QSettings()
+        self.window = MainWindow(self.settings)
+        self.controller = AppController(self.window)
+        self.sessions = SessionFiles(self.controller, self.settings)
+        self.presentation = Presentation(self.window, self.settings)
+        self.controller.pacer.budget_share = int(self.settings.value("view/budget", 20)) / 100
+        w = self.window
+        w.lessons.set_lessons(list_lessons())
+        w.close_hooks.append(self.shutdown)
+        w.action_quit.triggered.connect(w.close)
+        w.action_shortcuts.triggered.connect(lambda: show_shortcuts(w))
+        w.action_about.triggered.connect(lambda: show_about(w))
+        w.action_preferences.triggered.connect(self.edit_preferences)
+        w.action_reset_layout.triggered.connect(w.reset_layout)
+        w.action_export.triggered.connect(self.export_dialog)
+        w.action_open_lesson.triggered.connect(self.open_lesson_dialog)
+        w.action_open_dataset.triggered.connect(self.open_dataset_dialog)
+        self.controller.lesson_loaded.connect(self._on_lesson_loaded)
+
+    def start(self, lesson: str | None = None) -> None:
+        """Restore the layout and open a lesson (the default one if none is given)."""
+        self.window.restore_layout()
+        if not self.controller.load_lesson_safely(lesson or DEFAULT_LESSON):
+            self.controller.load_lesson_safely(DEFAULT_LESSON)
+
+    def _on_lesson_loaded(self, name: str) -> None:
+        lesson = self.controller.lesson
+        panels = [p for p in (lesson.panels if lesson else ()) if p != "canvas"]
+        self.presentation.main_panel = panels[0] if panels else None
+        self.window.canvas.fit_to_window()
+
+    def shutdown(self) -> None:
+        """Stop every thread quickly (the window is closing)."""
+        self.controller.stop_training(wait_ms=1000)
+
+    # -- menu commands -----------------------------------------------------------------------
+
+    def edit_preferences(self) -> None:
+        budget = int(self.settings.value("view/budget", 20))
+        dialog = PreferencesDialog(self.window, self.presentation.choice, budget)
+        if dialog.exec():
+            self.settings.setValue("view/budget", dialog.chosen_budget())
+            self.controller.pacer.budget_share = dialog.chosen_budget() / 100
+            self.presentation.set_choice(dialog.chosen_theme())
+
+    def export_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self.window, "Export figures to",
+            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation))
+        if folder:
+            self.export_figures(Path(folder))
+
+    def export_figures(self, folder: Path) -> list[Path]:
+        """The canvas and every plot with an exporter, as PNG and SVG."""
+        written: list[Path] = []
+        targets = {"network": self.window.canvas, **self.window.views}
+        try:
+            for name, view in targets.items():
+                for suffix in ("png", "svg"):
+                    export = getattr(view, f"export_{suffix}", None)
+                    if export is None:
+                        continue
+                    path = folder / f"nnsim-{name}.{suffix}"
+                    export(str(path))
+                    written.append(path)
+        except OSError as error:
+            warn(self.window, "Cannot export", f"{error.filename or folder}: "
+                 f"{error.strerror or error}")
+        if written:
+            self.window.statusBar().showMessage(f"Exported {len(written)} files to {folder}",
+                                                5000)
+        return written
+
+    def open_lesson_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open lesson file", "",
+                                              "Lessons (*.toml)")
+        if path:
+            self.controller.load_lesson_safely(path)
+
+    def open_dataset_dialog(self) -> None:
+        from nnsim.app.dataset_loading import open_mnist_folder
+
+        open_mnist_folder(self.controller)

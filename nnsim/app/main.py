@@ -1,0 +1,52 @@
+"""Start the app: ``nnsim`` opens the window; ``nnsim --smoke`` proves it works and exits."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from nnsim import __version__
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with nnsim's names (QSettings and QStandardPaths use them)."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv or [sys.argv[0]])
+    QCoreApplication.setOrganizationName("nnsim")
+    QCoreApplication.setApplicationName("nnsim")
+    QCoreApplication.setApplicationVersion(__version__)
+    return app  # type: ignore[return-value]
+
+
+def _excepthook(kind: type[BaseException], error: BaseException, tb: object) -> None:
+    """An unexpected error in a slot: say so and keep the window usable (never abort)."""
+    text = "".join(traceback.format_exception(kind, error, tb))  # type: ignore[arg-type]
+    print(text, file=sys.stderr)
+    if QApplication.instance() is not None and not os.environ.get("NNSIM_NO_DIALOGS"):
+        QMessageBox.critical(None, "nnsim: unexpected error",
+                             f"{error}\n\nYour work is unchanged. Details were printed to the "
+                             "terminal.")
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Open the main window (or run the smoke test) and run the event loop."""
+    app = make_application()
+    if args.smoke:
+        from nnsim.app.smoke import run_smoke
+
+        return run_smoke(app, args.lesson, args.steps, args.screenshot)
+    from nnsim.app.application import NnsimApp
+
+    sys.excepthook = _excepthook
+    nnsim = NnsimApp()
+    nnsim.start(args.lesson)
+    nnsim.window.show()
+    if args.projector:
+        QTimer.singleShot(0, lambda: nnsim.presentation.set_projector(True))
+    return app.exec()

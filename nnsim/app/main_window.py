@@ -1,0 +1,233 @@
+"""The main window: the network canvas in the centre, panels docked around it, menus, toolbar.
+
+It only builds and lays out; ``AppController`` gives the actions and views their behaviour.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar, QWidget
+
+from nnsim.app.docks import ALWAYS, PANELS
+from nnsim.ui.activation_gallery import ActivationGallery
+from nnsim.ui.boundary_plot import BoundaryPlot, ComparisonView
+from nnsim.ui.curves_plot import CurvesPlot
+from nnsim.ui.digit_pad import DigitPad
+from nnsim.ui.evaluation_panel import EvaluationPanel
+from nnsim.ui.inspector import Inspector
+from nnsim.ui.lesson_browser import LessonBrowser
+from nnsim.ui.network_canvas import NetworkCanvas
+from nnsim.ui.network_editor import NetworkEditor
+from nnsim.ui.status_panel import StatusPanel
+from nnsim.ui.stepper_panel import StepperPanel
+from nnsim.ui.training_controls import TrainingControls
+from nnsim.ui.truth_table import TruthTable
+
+LAYOUT_VERSION = 1
+
+
+class MainWindow(QMainWindow):
+    """nnsim's window. Views are attributes (``canvas``, ``curves`` ...); docks by panel key."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings if settings is not None else QSettings()
+        self.setWindowTitle("nnsim")
+        self.setObjectName("nnsim-main-window")
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks
+                            | QMainWindow.DockOption.AllowTabbedDocks)
+        self.canvas = NetworkCanvas()
+        self.setCentralWidget(self.canvas)
+        self.lessons = LessonBrowser()
+        self.controls = TrainingControls()
+        self.curves = CurvesPlot()
+        self.inspector = Inspector()
+        self.editor = NetworkEditor()
+        self.stepper = StepperPanel()
+        self.gallery = ActivationGallery()
+        self.boundary = BoundaryPlot()
+        self.truth_table = TruthTable()
+        self.comparison = ComparisonView()
+        self.digit_pad = DigitPad()
+        self.evaluation = EvaluationPanel()
+        self.status = StatusPanel()
+        self.statusBar().addPermanentWidget(self.status, 1)
+        self.views: dict[str, QWidget] = {
+            "lessons": self.lessons, "training": self.controls, "curves": self.curves,
+            "inspector": self.inspector, "editor": self.editor, "stepper": self.stepper,
+            "gallery": self.gallery, "boundary": self.boundary,
+            "truth_table": self.truth_table, "comparison": self.comparison,
+            "digits": self.digit_pad, "evaluation": self.evaluation}
+        self.docks: dict[str, QDockWidget] = {}
+        self.close_hooks: list = []
+        self._build_docks()
+        self.default_state = self.saveState(LAYOUT_VERSION)
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.resize(1280, 800)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Stop training and remember the layout before the window goes."""
+        for hook in self.close_hooks:
+            hook()
+        self.save_layout()
+        super().closeEvent(event)
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def _build_docks(self) -> None:
+        first_in_group: dict[str, QDockWidget] = {}
+        for spec in PANELS:
+            dock = QDockWidget(spec.title, self)
+            dock.setObjectName(f"dock-{spec.key}")
+            dock.setWidget(self.views[spec.key])
+            dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
+            self.addDockWidget(spec.area, dock)
+            if spec.group in first_in_group:
+                self.tabifyDockWidget(first_in_group[spec.group], dock)
+            else:
+                first_in_group[spec.group] = dock
+            self.docks[spec.key] = dock
+        self.resizeDocks([self.docks["lessons"], self.docks["boundary"]], [300, 430],
+                         Qt.Orientation.Horizontal)
+
+    def show_panels(self, keys: tuple[str, ...] | list[str]) -> None:
+        """Show the lesson's panels (and the always-shown ones), hide the rest, raise the first
+        panel of each tab group."""
+        wanted = set(keys) | set(ALWAYS)
+        for spec in PANELS:
+            self.docks[spec.key].setVisible(spec.key in wanted)
+        for key in keys:
+            if key in self.docks:
+                self.docks[key].raise_()
+        for key in reversed([k for k in keys if k in self.docks]):
+            self.docks[key].raise_()
+
+    def reset_layout(self) -> None:
+        """Back to the layout the window was built with."""
+        self.restoreState(self.default_state, LAYOUT_VERSION)
+
+    def restore_layout(self) -> None:
+        """Geometry and dock layout from the last session (QSettings)."""
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state, LAYOUT_VERSION)
+
+    def save_layout(self) -> None:
+        """Remember geometry and dock layout for next time."""
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+
+    # -- actions and menus -------------------------------------------------------------------
+
+    def _action(self, text: str, shortcut: str | QKeySequence.StandardKey | None = None,
+                tip: str = "", checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(f"{tip} ({action.shortcut().toString()})"
+                              if shortcut is not None else tip)
+        action.setCheckable(checkable)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        Key = QKeySequence.StandardKey
+        self.action_open = self._action("&Open session…", Key.Open, "Open a saved session")
+        self.action_save = self._action("&Save session", Key.Save, "Save this session")
+        self.action_save_as = self._action("Save session &as…", Key.SaveAs,
+                                           "Save this session under a new name")
+        self.action_open_dataset = self._action("Open &dataset…", "Ctrl+D",
+                                                "Read MNIST from its IDX files")
+        self.action_open_lesson = self._action("Open &lesson file…", "Ctrl+L",
+                                               "Open a lesson .toml file")
+        self.action_export = self._action("&Export figures…", "Ctrl+E",
+                                          "Save the canvas and every plot as PNG and SVG")
+        self.action_quit = self._action("&Quit", Key.Quit, "Close nnsim")
+        self.action_undo = self._action("&Undo", Key.Undo, "Undo the last weight change")
+        self.action_redo = self._action("&Redo", Key.Redo, "Redo the weight change")
+        self.action_preferences = self._action("&Preferences…", Key.Preferences,
+                                               "Theme and drawing settings")
+        self.action_train = self._action("&Train", "Space", "Train or pause", checkable=True)
+        self.action_step_sample = self._action("Step one &sample", "S",
+                                               "Train on one sample, then pause")
+        self.action_step_batch = self._action("Step one &batch", "B",
+                                              "Train on one mini-batch, then pause")
+        self.action_step_epoch = self._action("Step one &epoch", "E",
+                                              "Train one epoch, then pause")
+        self.action_reset = self._action("&Reset weights", "R",
+                                         "New weights from the lesson's seed")
+        self.action_reset_random = self._action("Reset with a &new seed", "Shift+R",
+                                                "New weights from a fresh random seed")
+        self.action_pretrained = self._action("Load &pretrained model", None,
+                                              "The shipped digits or MNIST network")
+        self.action_evaluate = self._action("E&valuate now", None,
+                                            "Classification report on the held-out rows")
+        self.action_projector = self._action("&Projector mode", "F5",
+                                             "Full screen, large and high contrast",
+                                             checkable=True)
+        self.action_zoom_in = self._action("&Larger interface", "Ctrl+=", "Scale up")
+        self.action_zoom_in.setShortcuts([QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
+        self.action_zoom_out = self._action("S&maller interface", "Ctrl+-", "Scale down")
+        self.action_zoom_reset = self._action("&Actual size", "Ctrl+0", "Scale 100 %")
+        self.action_fit = self._action("&Fit canvas to window", "F", "Fit the network")
+        self.action_reset_layout = self._action("Reset &layout", None, "Default panel layout")
+        self.action_shortcuts = self._action("&Keyboard shortcuts", "F1", "List the keys")
+        self.action_about = self._action("&About nnsim", None, "Version and licences")
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for action in (self.action_open, self.action_save, self.action_save_as):
+            file_menu.addAction(action)
+        self.recent_menu = QMenu("Open &recent", self)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        for action in (self.action_open_lesson, self.action_open_dataset, self.action_export):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.action_quit)
+        edit_menu = bar.addMenu("&Edit")
+        for action in (self.action_undo, self.action_redo):
+            edit_menu.addAction(action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.action_preferences)
+        train_menu = bar.addMenu("&Train")
+        for action in (self.action_train, self.action_step_sample, self.action_step_batch,
+                       self.action_step_epoch, self.action_reset, self.action_reset_random):
+            train_menu.addAction(action)
+        train_menu.addSeparator()
+        train_menu.addAction(self.action_evaluate)
+        train_menu.addAction(self.action_pretrained)
+        self.view_menu = bar.addMenu("&View")
+        panels = self.view_menu.addMenu("&Panels")
+        for spec in PANELS:
+            panels.addAction(self.docks[spec.key].toggleViewAction())
+        self.view_menu.addAction(self.action_reset_layout)
+        self.view_menu.addSeparator()
+        for action in (self.action_projector, self.action_zoom_in, self.action_zoom_out,
+                       self.action_zoom_reset, self.action_fit):
+            self.view_menu.addAction(action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.action_shortcuts)
+        help_menu.addAction(self.action_about)
+
+    def _build_toolbar(self) -> None:
+        self.toolbar = QToolBar("Main", self)
+        self.toolbar.setObjectName("toolbar-main")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.action_train, self.action_step_sample, self.action_step_batch,
+                       self.action_step_epoch, self.action_reset):
+            self.toolbar.addAction(action)
+        self.toolbar.addSeparator()
+        for action in (self.action_fit, self.action_projector):
+            self.toolbar.addAction(action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)

@@ -1,0 +1,19 @@
+"""User messages declared once, shown by name (as Orange3 does), so wording stays consistent."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+NOT_SEPARABLE = ("No straight line separates these classes: every epoch made mistakes. "
+                 "Add a hidden layer (Network editor, or the backprop-xor lesson).")
+DIVERGED = ("Training diverged: the loss became infinite or NaN. The last good weights are "
+            "kept. Lower the learning rate and train again.")
+TRAINING_FAILED = "Training stopped because of an error:\n\n{message}\n\nYour work is unchanged."
+
+
+def warn(parent: QWidget | None, title: str, text: str) -> None:
+    """A modal warning; in smoke or test runs it is still a plain dialog the caller may close."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
+                      parent)
+    box.setObjectName("nnsim-warning")
+    box.open()

@@ -1,0 +1,117 @@
+"""StatusPanel: the status bar's figures: epoch, loss, accuracy, speed, state, time left.
+
+Meant for ``QMainWindow.statusBar().addPermanentWidget(StatusPanel())``. Labels have fixed
+minimum widths so the bar does not jitter as numbers change 60 times a second.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
+
+from nnsim.core.snapshot import Snapshot
+from nnsim.ui.palette import Theme
+
+#: Widest text each label shows, to reserve its width.
+WIDEST = {"epoch": "epoch 10,000 / 10,000", "loss": "loss 0.000000",
+          "accuracy": "accuracy 100.0 %", "speed": "100,000 steps/s", "state": "converged"}
+
+
+def time_left_text(seconds: float | None) -> str:
+    """The time left as "1:05 left" or "2:03:04 left"; "" when unknown."""
+    if seconds is None or not math.isfinite(seconds) or seconds < 0:
+        return ""
+    seconds = math.ceil(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    clock = f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+    return f"{clock} left"
+
+
+def state_text(status: str) -> str:
+    """The state word: the loop's status up to any explanation after a colon."""
+    return status.split(":", 1)[0]
+
+
+class StatusPanel(QWidget):
+    """Epoch, loss, accuracy, steps/s, state and a progress bar with the time left."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._base_point_size = self.font().pointSizeF()
+        self.labels = {key: QLabel() for key in WIDEST}
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for label in self.labels.values():
+            layout.addWidget(label)
+        layout.addWidget(self.progress)
+        self._reserve_widths()
+        self.clear()
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Show the figures of ``snapshot``."""
+        total = snapshot.epochs_total
+        epoch = f"epoch {snapshot.epoch:,}" + (f" / {total:,}" if total else "")
+        self.labels["epoch"].setText(epoch)
+        self.labels["loss"].setText(f"loss {snapshot.loss:.4g}"
+                                    if math.isfinite(snapshot.loss) else "loss –")
+        accuracy = snapshot.metrics.get("accuracy")
+        self.labels["accuracy"].setText("" if accuracy is None
+                                        else f"accuracy {100 * accuracy:.1f} %")
+        self.labels["speed"].setText(f"{snapshot.steps_per_second:,.0f} steps/s"
+                                     if snapshot.steps_per_second > 0 else "")
+        self.labels["state"].setText(state_text(snapshot.status))
+        self.labels["state"].setToolTip(snapshot.status)
+        if total:
+            done = min((snapshot.epoch + snapshot.epoch_progress) / total, 1.0)
+            self.progress.setValue(round(1000 * done))
+            left = time_left_text(snapshot.seconds_left)
+            self.progress.setFormat(f"{100 * done:.0f} %" + (f", {left}" if left else ""))
+            self.progress.show()
+        else:
+            self.progress.hide()  # "until stopped": no end to measure against
+
+    def clear(self) -> None:
+        """Empty every figure (no model trained yet)."""
+        for label in self.labels.values():
+            label.setText("")
+        self.labels["state"].setText("ready")
+        self.progress.setValue(0)
+        self.progress.setFormat("")
+        self.progress.hide()
+
+    def set_theme(self, theme: Theme) -> None:
+        """Scale the fonts with ``theme.font_scale``."""
+        font = QFont(self.font())
+        font.setPointSizeF(self._base_point_size * theme.font_scale)
+        self.setFont(font)
+        self._reserve_widths()
+
+    def _reserve_widths(self) -> None:
+        metrics = self.fontMetrics()
+        for key, label in self.labels.items():
+            label.setMinimumWidth(metrics.horizontalAdvance(WIDEST[key]) + 8)
+        self.progress.setFixedWidth(metrics.horizontalAdvance("100 %, 0:00:00 left") + 24)
+
+
+if __name__ == "__main__":
+    import sys
+
+    import numpy as np
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication(sys.argv)
+    window = QMainWindow()
+    panel = StatusPanel()
+    window.statusBar().addPermanentWidget(panel)
+    panel.show_snapshot(Snapshot(step=1200, epoch=300, loss=0.0831, weights=((np.zeros((2, 2)),
+                        None),), metrics={"accuracy": 1.0}, steps_per_second=4200.0,
+                        epochs_total=1000, seconds_left=75.0, epoch_progress=0.5))
+    window.resize(1000, 200)
+    window.show()
+    sys.exit(app.exec())

@@ -1,0 +1,33 @@
+"""A fresh nnsim window per test, with settings in a temporary file (never the user's)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from PySide6.QtCore import QSettings
+
+os.environ.setdefault("NNSIM_NO_DIALOGS", "1")
+
+
+@pytest.fixture
+def nnsim_app(qtbot, tmp_path):
+    from nnsim.app.application import NnsimApp
+    from nnsim.app.main import make_application
+
+    make_application()
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    app = NnsimApp(settings)
+    qtbot.addWidget(app.window)
+    app.start("backprop-xor")
+    app.window.show()
+    yield app
+    app.controller.stop_training(2000)
+    app.window.close()
+
+
+def warnings_shown(window) -> list[str]:
+    """Texts of the warning boxes the window has opened."""
+    from PySide6.QtWidgets import QMessageBox
+
+    return [box.text() for box in window.findChildren(QMessageBox, "nnsim-warning")]

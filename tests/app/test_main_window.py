@@ -1,0 +1,167 @@
+"""The assembled window: lessons, training through the worker thread, stepping, closing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QThread
+
+from nnsim.core.lessons import list_lessons
+from nnsim.core.network import Network
+from nnsim.core.perceptron import Perceptron
+from tests.app.conftest import warnings_shown
+
+
+def test_opens_on_backprop_xor_with_its_panels(nnsim_app):
+    window = nnsim_app.window
+    assert nnsim_app.controller.lesson.name == "backprop-xor"
+    assert window.windowTitle() == "nnsim: Backpropagation learns XOR"
+    assert isinstance(nnsim_app.controller.model, Network)
+    assert nnsim_app.controller.model.sizes == [2, 2, 1]
+    for key in ("lessons", "training", "curves", "boundary", "stepper"):
+        assert window.docks[key].isVisible(), key
+    for key in ("digits", "evaluation", "gallery"):
+        assert not window.docks[key].isVisible(), key
+
+
+@pytest.mark.parametrize("name", [lesson.name for lesson in list_lessons()])
+def test_every_lesson_loads_and_shows_its_panels(nnsim_app, name):
+    controller = nnsim_app.controller
+    assert controller.load_lesson_safely(name)
+    lesson = controller.lesson
+    assert lesson.name == name
+    for panel in lesson.panels:
+        if panel != "canvas":
+            assert nnsim_app.window.docks[panel].isVisible(), panel
+    if lesson.kind == "perceptron":
+        assert isinstance(controller.model, Perceptron)
+    elif lesson.kind == "network":
+        assert controller.model.sizes[0] == controller.data.X_train.shape[1]
+    assert warnings_shown(nnsim_app.window) == []
+
+
+def test_xor_trains_below_0_05_then_stops(nnsim_app, qtbot):
+    controller = nnsim_app.controller
+    controller.epochs = 0  # until stopped
+    assert controller.start_training()
+    qtbot.waitUntil(lambda: controller.last_snapshot is not None
+                    and controller.last_snapshot.metrics.get("loss", 1.0) < 0.05
+                    and controller.last_snapshot.epoch > 0, timeout=60_000)
+    assert controller.stop_training()
+    qtbot.waitUntil(lambda: not controller.is_training, timeout=2000)
+    predictions = controller.model.predict(controller.data.X_train)[:, 0]
+    assert ((predictions >= 0.5) == controller.data.y_train.astype(bool)).all()
+    assert controller.history["loss"][-1] < 0.05
+
+
+def test_pause_resume_and_single_steps(nnsim_app, qtbot):
+    controller = nnsim_app.controller
+    controller.epochs = 0
+    controller.single_step("sample")
+    qtbot.waitUntil(lambda: controller.last_snapshot is not None
+                    and controller.last_snapshot.step == 1
+                    and controller.last_snapshot.status == "paused", timeout=5000)
+    controller.single_step("batch")  # batch size 1: one more step
+    qtbot.waitUntil(lambda: controller.last_snapshot.step == 2, timeout=5000)
+    controller.single_step("epoch")  # finishes the epoch of 4 rows
+    qtbot.waitUntil(lambda: controller.last_snapshot.epoch == 1, timeout=5000)
+    assert controller.last_snapshot.step == 4
+    controller.toggle_training()  # resume
+    qtbot.waitUntil(lambda: controller.last_snapshot.step > 40, timeout=10_000)
+    controller.toggle_training()  # pause
+    qtbot.waitUntil(lambda: controller.last_snapshot.status == "paused", timeout=5000)
+    paused_at = controller.last_snapshot.step
+    qtbot.wait(200)
+    assert controller.last_snapshot.step == paused_at
+    assert controller.is_training
+
+
+def test_space_bar_action_trains_and_pauses(nnsim_app, qtbot):
+    controller = nnsim_app.controller
+    controller.epochs = 0  # until stopped, so the run cannot finish before the pause
+    nnsim_app.window.action_train.trigger()
+    qtbot.waitUntil(lambda: controller.last_snapshot.step > 10, timeout=10_000)
+    nnsim_app.window.action_train.trigger()
+    qtbot.waitUntil(lambda: controller.last_snapshot.status == "paused", timeout=5000)
+    assert not nnsim_app.window.action_train.isChecked()
+
+
+def test_closing_while_training_ends_the_thread(nnsim_app, qtbot):
+    controller = nnsim_app.controller
+    controller.epochs = 0
+    controller.start_training()
+    qtbot.waitUntil(lambda: controller.last_snapshot.step > 10, timeout=10_000)
+    threads = [run.thread for run in controller.trainer._alive]
+    nnsim_app.window.close()
+    assert not controller.is_training
+    assert all(not thread.isRunning() for thread in threads)
+
+
+def test_train_and_stop_a_hundred_times_leaves_no_thread(nnsim_app, qtbot):
+    controller = nnsim_app.controller
+    controller.epochs = 0
+    for _ in range(100):
+        assert controller.start_training()
+        assert controller.stop_training(2000)
+    qtbot.waitUntil(lambda: not controller.trainer._alive, timeout=5000)
+    assert not controller.is_training
+    assert QThread.currentThread() is nnsim_app.window.thread()
+
+
+def test_an_error_during_training_is_shown_and_the_window_stays_usable(nnsim_app, qtbot,
+                                                                         monkeypatch):
+    controller = nnsim_app.controller
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the weights caught fire")
+
+    monkeypatch.setattr(controller.model, "train_step", broken)
+    controller.start_training()
+    qtbot.waitUntil(lambda: any("caught fire" in text
+                                for text in warnings_shown(nnsim_app.window)), timeout=5000)
+    qtbot.waitUntil(lambda: not controller.is_training, timeout=2000)
+    monkeypatch.undo()
+    assert controller.load_lesson_safely("perceptron-and")
+
+
+def test_a_diverging_learning_rate_stops_with_a_clear_status(nnsim_app, qtbot):
+    controller = nnsim_app.controller
+    controller.load_lesson_safely("mnist-keras")
+    controller.set_learning_rate(1e6)
+    controller.epochs = 0
+    controller.loss_name = "sse"
+    controller.start_training()
+    qtbot.waitUntil(lambda: controller.last_status.startswith("diverged"), timeout=60_000)
+    assert not controller.is_training
+    for W, _ in controller.network().get_weights():
+        assert np.isfinite(W).all()
+
+
+def test_reset_weights_is_undoable(nnsim_app):
+    controller = nnsim_app.controller
+    before = controller.weights()
+    controller.reset_weights(new_seed=True)
+    after = controller.weights()
+    assert not np.allclose(before[0][0], after[0][0])
+    nnsim_app.window.action_undo.trigger()
+    assert np.allclose(controller.weights()[0][0], before[0][0])
+
+
+def test_projector_mode_shows_only_the_main_panel_and_restores(nnsim_app):
+    window = nnsim_app.window
+    visible_before = {k for k, d in window.docks.items() if d.isVisible()}
+    nnsim_app.presentation.set_projector(True)
+    assert nnsim_app.presentation.theme.name == "projector"
+    assert {k for k, d in window.docks.items() if d.isVisible()} == {"boundary"}
+    nnsim_app.presentation.set_projector(False)
+    assert {k for k, d in window.docks.items() if d.isVisible()} == visible_before
+
+
+def test_interface_scale_changes_the_font(nnsim_app):
+    from PySide6.QtWidgets import QApplication
+
+    size = QApplication.font().pointSizeF()
+    nnsim_app.window.action_zoom_in.trigger()
+    assert QApplication.font().pointSizeF() == pytest.approx(size * 1.15, rel=0.02)
+    nnsim_app.window.action_zoom_reset.trigger()
+    assert QApplication.font().pointSizeF() == pytest.approx(size, rel=0.02)
