@@ -44,6 +44,8 @@ class NnsimApp:
     def start(self, lesson: str | None = None) -> None:
         """Restore the layout and open a lesson (the default one if none is given)."""
         self.window.restore_layout()
+        if self.settings.value("window/geometry") is None:
+            self.window.resize(1280, 800)
         if not self.controller.load_lesson_safely(lesson or DEFAULT_LESSON):
             self.controller.load_lesson_safely(DEFAULT_LESSON)
 

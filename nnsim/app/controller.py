@@ -10,7 +10,7 @@ import dataclasses
 import random
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from nnsim.app.frame_pacer import FramePacer
@@ -81,6 +81,7 @@ class AppController(QObject):
         self.batch_size = 1
         self.epochs = 10
         self.speed: float | None = None
+        self.max_steps: int | None = None
         self.probe_index = 0
         self.last_snapshot: Snapshot | None = None
         self.last_status = "ready"
@@ -175,9 +176,15 @@ class AppController(QObject):
         w.show_panels(lesson.panels)
         w.setWindowTitle(f"nnsim: {lesson.title}")
         if data is None:
-            self.model = None
-            w.canvas.set_architecture([1, 1], ["linear"], [False])
+            # The activations lesson: one neuron, out = f(w1*x1 + w2*x2 + b), to click on.
+            self.data = LessonData(np.array([[1.0, 0.5]]), np.array([1]), np.array([[1.0, 0.5]]),
+                                   np.array([1]), 2, None, ("x1", "x2"), False)
+            neuron = Dense(2, 1, "sigmoid")
+            neuron.set_weights(np.array([[0.8], [-0.6]]), np.array([0.2]))
+            self.model = Network([neuron])
+            self._configure_views()
             w.gallery.show_point(None, None)
+            w.resizeDocks([w.docks["gallery"]], [760], Qt.Orientation.Horizontal)
         else:
             self.model = lesson.build_model(data.X_train.shape[1], seed=self.seed)
             self._configure_views()
@@ -223,6 +230,7 @@ class AppController(QObject):
                 target))
         if network.sizes[0] <= 16:
             w.stepper.set_input_choices(choices)
+        w.stepper.set_learning_rate(self.learning_rate)
         self._configure_digit_pad()
         self.show_still()
         self.refresh_stepper()
@@ -328,11 +336,14 @@ class AppController(QObject):
             y_val=validation[1], epochs=self.epochs if self.epochs > 0 else None,
             batch_size=batch_size, optimizer=optimizer, loss=loss,
             seed=self.seed + self.runs, shuffle=self.lesson.shuffle,
-            probe_index=self.probe_index, steps_per_second=self.speed)
+            probe_index=self.probe_index, steps_per_second=self.speed,
+            max_steps=self.max_steps)
 
     def start_training(self, paused: bool = False) -> bool:
         """Start a run from the current weights; False if there is nothing to train."""
         if self.model is None or self.data is None or self.is_training:
+            return False
+        if self.lesson is not None and self.lesson.kind == "activations":
             return False
         if not self._check_trainable():
             return False

@@ -30,7 +30,7 @@ PANELS: tuple[PanelSpec, ...] = (
     PanelSpec("stepper", "Forward / backward stepper", RIGHT, "details"),
     PanelSpec("curves", "Loss and accuracy", RIGHT, "details"),
     PanelSpec("truth_table", "Truth table", RIGHT, "details"),
-    PanelSpec("evaluation", "Evaluation", RIGHT, "details"),
+    PanelSpec("evaluation", "Evaluation", RIGHT, "plots"),
     PanelSpec("inspector", "Inspector", RIGHT, "details"),
     PanelSpec("editor", "Network editor", RIGHT, "details"),
 )

@@ -90,6 +90,8 @@ class MainWindow(QMainWindow):
             else:
                 first_in_group[spec.group] = dock
             self.docks[spec.key] = dock
+            # Hidden until a lesson asks for it, so no dock's minimum size inflates the window.
+            dock.setVisible(spec.key in ALWAYS)
         self.resizeDocks([self.docks["lessons"], self.docks["boundary"]], [300, 430],
                          Qt.Orientation.Horizontal)
 

@@ -7,7 +7,7 @@ every font. The light/dark theme follows the system unless the user chose one.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from nnsim.app.main_window import LAYOUT_VERSION, MainWindow
@@ -63,6 +63,13 @@ class Presentation:
         self.settings.setValue("view/scale", self.scale)
         self.apply()
 
+    def _widen_main_panel(self) -> None:
+        dock = self.window.docks.get(self.main_panel or "")
+        if self.projector and dock is not None and dock.isVisible():
+            self.window.resizeDocks([dock], [int(self.window.width() * 0.45)],
+                                    Qt.Orientation.Horizontal)
+            self.window.canvas.fit_to_window()
+
     def set_projector(self, on: bool) -> None:
         """Enter or leave projector mode."""
         if on == self.projector:
@@ -73,9 +80,11 @@ class Presentation:
             self._was_maximized = window.isMaximized()
             for key, dock in window.docks.items():
                 dock.setVisible(key == self.main_panel)
+            window.showFullScreen()
             if self.main_panel in window.docks:
                 window.docks[self.main_panel].raise_()
-            window.showFullScreen()
+                # The lesson's main panel shares the screen with the canvas, not a sliver of it.
+                QTimer.singleShot(50, self._widen_main_panel)
         else:
             window.showNormal()
             if self._was_maximized:

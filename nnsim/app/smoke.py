@@ -22,27 +22,24 @@ def run_smoke(app: QApplication, lesson: str | None, steps: int,
     settings_file = Path(tempfile.mkdtemp(prefix="nnsim-smoke-")) / "settings.ini"
     nnsim = NnsimApp(QSettings(str(settings_file), QSettings.Format.IniFormat))
     window = nnsim.window
-    window.resize(1280, 800)
-    window.show()
     if not nnsim.controller.load_lesson_safely(lesson or DEFAULT_LESSON):
         print(f"nnsim --smoke: cannot open lesson {lesson!r}", file=sys.stderr)
         return 2
+    window.resize(1280, 800)
+    window.show()
     controller = nnsim.controller
     timer = QElapsedTimer()
     timer.start()
     trained = 0
     if controller.model is not None:
         controller.epochs = 0  # until stopped: the smoke run decides when
+        controller.max_steps = steps
         if not controller.start_training():
             print("nnsim --smoke: training could not start", file=sys.stderr)
             return 1
         while controller.is_training and timer.elapsed() < TIMEOUT_MS:
             app.processEvents()
             time.sleep(0.002)
-            snapshot = controller.last_snapshot
-            if snapshot is not None and snapshot.step >= steps:
-                controller.stop_training()
-                break
         if controller.is_training:
             print("nnsim --smoke: training did not finish in time", file=sys.stderr)
             controller.stop_training()

@@ -26,8 +26,8 @@ from nnsim.core.perceptron import Perceptron
 from nnsim.core.resources import resource_path
 
 KINDS = ("activations", "perceptron", "network")
-PANELS = ("canvas", "curves", "gallery", "stepper", "boundary", "truth_table", "digits",
-          "evaluation", "inspector")
+PANELS = ("canvas", "curves", "gallery", "stepper", "boundary", "truth_table", "comparison",
+          "digits", "evaluation", "inspector")
 REPORTS = ("rows", "classification", "none")
 
 

@@ -182,11 +182,11 @@ class Network:
         grads: Gradients = [None] * len(self.layers)  # type: ignore[list-item]
         for i in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[i]
-            dW = inputs[i].T @ delta
+            dW = np.dot(inputs[i].T, delta)
             db = None if layer.bias is None else np.add.reduce(delta, axis=0)
             if i:
                 below = self.layers[i - 1].activation
-                delta = below.backward(nets[i - 1], outs[i - 1], delta @ layer.weights.T)
+                delta = below.backward(nets[i - 1], outs[i - 1], np.dot(delta, layer.weights.T))
             if apply:
                 layer.weights += dW
                 if db is not None:

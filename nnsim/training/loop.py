@@ -78,6 +78,7 @@ class TrainingJob:
     grid: bool | None = None
     grid_size: int = 100
     stop_when_loss_below: float | None = None
+    max_steps: int | None = None
     steps_per_second: float | None = None
 
     def __post_init__(self) -> None:
@@ -186,6 +187,8 @@ class _Loop:
         n, sum_loss, clock = self.n, stepper.sum_loss, self.clock
         while True:
             if control.stop_requested:
+                return STOPPED
+            if self.job.max_steps is not None and self.step >= self.job.max_steps:
                 return STOPPED
             if control.has_changes:
                 self._apply(control.take_changes())

@@ -66,7 +66,7 @@ class CurvesPlot(QWidget):
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setMinimumSize(240, 150)
+        self.graphics.setMinimumSize(240, 120)
         self.loss_plot = pg.PlotItem(axisItems={"left": LossAxis("left")})
         self.accuracy_plot = pg.PlotItem()
         self.plots = {"loss": self.loss_plot, "accuracy": self.accuracy_plot}
@@ -77,6 +77,8 @@ class CurvesPlot(QWidget):
             plot.showGrid(x=True, y=True, alpha=0.25)
             plot.setLabel("bottom", "epoch")
             plot.setLabel("left", key)
+            for side in ("left", "bottom"):  # "loss (x0.001)" confuses a lecture audience
+                plot.getAxis(side).enableAutoSIPrefix(False)
             plot.setMenuEnabled(False)
             # Equal, unreachable preferred heights: the layout then shrinks both plots alike,
             # so stacked plots get equal data areas whatever their axis labels take.
@@ -108,7 +110,7 @@ class CurvesPlot(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.graphics, 1)
         layout.addWidget(self.readout)
-        self.setMinimumSize(260, 200)
+        self.setMinimumSize(260, 170)
         self.set_theme(LIGHT)
         self.clear()
 

@@ -46,7 +46,7 @@ class InkCanvas(QWidget):
         self.theme = LIGHT
         self._drawing = False
         self._image = grey_image(self.ink, self.theme)
-        self.setMinimumSize(200, 200)
+        self.setMinimumSize(150, 150)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)

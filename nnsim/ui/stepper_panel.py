@@ -117,20 +117,27 @@ class StepperPanel(QWidget):
             self.buttons[key] = button
 
         settings = QGridLayout()
-        for column, (label, widget) in enumerate((("Input", self.input_combo),
-                                                  ("Target", self.target_edit),
-                                                  ("Learning rate", self.rate_spin),
-                                                  ("Decimals", self.precision_spin))):
-            settings.addWidget(QLabel(label), 0, column)
-            settings.addWidget(widget, 1, column)
+        for index, (label, widget) in enumerate((("Input", self.input_combo),
+                                                 ("Target", self.target_edit),
+                                                 ("Learning rate", self.rate_spin),
+                                                 ("Decimals", self.precision_spin))):
+            row, column = 2 * (index // 2), index % 2
+            settings.addWidget(QLabel(label), row, column)
+            settings.addWidget(widget, row + 1, column)
         settings.setColumnStretch(0, 3)
         settings.setColumnStretch(1, 1)
-        controls = QHBoxLayout()
-        for key in ("back", "next", "restart", "end", "play"):
-            controls.addWidget(self.buttons[key])
-        controls.addWidget(self.pace_spin)
-        controls.addStretch(1)
-        controls.addWidget(self.buttons["apply"])
+        # Two rows, so the panel fits a side dock beside the canvas at 1280 x 800.
+        navigation = QHBoxLayout()
+        for key in ("back", "next", "restart", "end"):
+            navigation.addWidget(self.buttons[key])
+        playback = QHBoxLayout()
+        playback.addWidget(self.buttons["play"])
+        playback.addWidget(self.pace_spin)
+        playback.addStretch(1)
+        playback.addWidget(self.buttons["apply"])
+        controls = QVBoxLayout()
+        controls.addLayout(navigation)
+        controls.addLayout(playback)
         layout = QVBoxLayout(self)
         layout.addLayout(settings)
         layout.addWidget(self.log, 1)

@@ -441,3 +441,19 @@ def test_a_sound_learning_rate_on_the_same_data_is_not_called_diverged(clock):
         assert result.status == FINISHED, loss
         assert result.history["loss"][-1] < result.history["loss"][0] / 2
         assert result.history["accuracy"][-1] > 0.9
+
+
+def test_max_steps_stops_after_exactly_that_many_steps():
+    from nnsim.core.lessons import load_lesson
+    from nnsim.training.control import TrainingControl
+    from nnsim.training.loop import STOPPED, TrainingJob, run_training
+
+    lesson = load_lesson("backprop-xor")
+    data = lesson.load_data()
+    job = TrainingJob(model=lesson.build_model(2), X=data.X_train, y=data.y_train, epochs=None,
+                      batch_size=1, optimizer=lesson.build_optimizer(), max_steps=37)
+    published = []
+    result = run_training(job, TrainingControl(), published.append)
+    assert result.status == STOPPED
+    assert result.steps == 37
+    assert published[-1].step == 37

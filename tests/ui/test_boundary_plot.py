@@ -454,3 +454,21 @@ def test_view_fits_new_data_but_keeps_the_users_zoom_between_frames(plot, spiral
     (x_low, x_high), (y_low, y_high) = plot.view.viewRange()
     assert x_low <= data.X[:, 0].min() and x_high >= data.X[:, 0].max()
     assert y_low <= data.X[:, 1].min() and y_high >= data.X[:, 1].max()
+
+
+def test_cached_markers_are_redrawn_when_points_change(plot, qtbot):
+    from nnsim.ui.palette import CLASS_COLOURS
+
+    def colour_at(x: float, y: float) -> tuple[int, int, int]:
+        image = plot.plot_widget.grab().toImage()
+        pos = widget_pos(plot, x, y)
+        ratio = image.devicePixelRatio()
+        c = image.pixelColor(int(pos.x() * ratio), int(pos.y() * ratio))
+        return c.red(), c.green(), c.blue()
+
+    plot.set_points(np.array([[0.0, 0.0], [1.5, 1.5]]), np.array([0, 1]))
+    plot.view.setRange(QRectF(-1, -1, 3, 3), padding=0)
+    assert colour_at(0.0, 0.0) == CLASS_COLOURS[0]
+    plot.set_points(np.array([[1.0, 1.0], [1.5, 1.5]]), np.array([0, 1]))   # the view stays
+    assert colour_at(1.0, 1.0) == CLASS_COLOURS[0]
+    assert colour_at(0.0, 0.0) == (255, 255, 255)          # the old picture is gone
