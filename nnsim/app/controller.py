@@ -33,6 +33,7 @@ from nnsim.training.worker import TrainerThread
 
 Weights = list[tuple[np.ndarray, np.ndarray | None]]
 COMPANION = "companion"
+CLOUDS = ("moons", "circles", "gaussian", "spiral")
 
 
 class SetWeights(QUndoCommand):
@@ -136,6 +137,9 @@ class AppController(QObject):
         w.digit_pad.cleared.connect(self._on_digit_cleared)
         w.action_pretrained.triggered.connect(self.load_pretrained)
         w.action_evaluate.triggered.connect(self.evaluate)
+        w.cloud_actions.triggered.connect(lambda action: self.set_cloud(name=action.data()))
+        w.noise_actions.triggered.connect(lambda action: self.set_cloud(noise=action.data()))
+        w.action_resample.triggered.connect(lambda: self.set_cloud(resample=True))
         for key, dock in w.docks.items():
             dock.visibilityChanged.connect(lambda visible, key=key: self._on_dock_shown(key,
                                                                                       visible))
@@ -169,6 +173,7 @@ class AppController(QObject):
         self.undo_stack.clear()
         self.last_status = "ready"
         self.stepper_input = None
+        self.cloud_options = {"name": lesson.dataset, **lesson.dataset_options}
         w = self.window
         w.controls.set_values(self.learning_rate, self.batch_size, self.epochs, self.seed)
         w.controls.set_enabled_for(lesson.kind)
@@ -188,6 +193,7 @@ class AppController(QObject):
         else:
             self.model = lesson.build_model(data.X_train.shape[1], seed=self.seed)
             self._configure_views()
+        self._sync_data_menu()
         self.lesson_loaded.emit(lesson.name)
 
     def _probe_index_for(self, lesson: Lesson, data: LessonData | None) -> int:
@@ -217,9 +223,11 @@ class AppController(QObject):
                                                                                bool)]
             w.boundary.set_points(X, y, test_mask)
             w.boundary.show_message(None)
-            w.boundary.set_editable(self.lesson is not None and self.lesson.dataset in
-                                    ("moons", "circles", "gaussian", "spiral"))
+            w.boundary.set_editable(False)
+            w.truth_table.set_architecture(network.spec())
             w.truth_table.set_rows(data.X_train, data.y_train)
+            cloud = self.lesson is not None and self.lesson.dataset in CLOUDS
+            w.boundary.toolbar.setVisible(cloud)
             w.comparison.set_points(data.X_train, data.y_train)
         choices = [(self._row_label(x, t), x, float(t)) for x, t in
                    zip(data.X_train[:50], data.y_train[:50], strict=True)]
@@ -464,6 +472,7 @@ class AppController(QObject):
             self.pacer.offer(snapshot, urgent=True)
         if result.status.startswith("not separable"):
             w.boundary.show_message(NOT_SEPARABLE)
+            w.comparison.show_message(NOT_SEPARABLE)
         elif result.status.startswith("diverged"):
             w.statusBar().showMessage(DIVERGED, 15000)
         self.refresh_stepper()
@@ -554,6 +563,7 @@ class AppController(QObject):
         self.optimizer.reset()
         self.last_status = "ready"
         self.window.boundary.show_message(None)
+        self.window.comparison.show_message(None)
         self.companion_model = None
         after = fresh.as_network().get_weights() if isinstance(fresh, Perceptron) \
             else fresh.get_weights()
@@ -812,6 +822,43 @@ class AppController(QObject):
         predicted = predicted_classes(self.network().predict(data.X_test))
         self.window.evaluation.show_evaluation(data.y_test, predicted, data.X_test,
                                                data.image_shape)
+
+    def set_cloud(self, name: str | None = None, noise: float | None = None,
+                  resample: bool = False) -> None:
+        """Data menu: another 2-D point cloud, noise level or sample for a 2-D lesson."""
+        if self.lesson is None or self.lesson.dataset not in CLOUDS or self.data is None:
+            return
+        from nnsim.core.datasets import load_dataset, train_test_split
+
+        options = dict(self.cloud_options)
+        options["name"] = name or options["name"]
+        if noise is not None:
+            options["noise"] = float(noise)
+        if resample:
+            options["seed"] = int(options.get("seed", 0)) + 1
+        loader_options = {k: v for k, v in options.items() if k != "name"}
+        try:
+            dataset = load_dataset(options["name"], **loader_options)
+            X_train, X_test, y_train, y_test = train_test_split(
+                dataset, test_size=self.lesson.test_size or 0.25, seed=self.seed)
+        except (DatasetError, ValueError) as error:
+            warn(self.window, "Cannot make these points", str(error))
+            return
+        self.cloud_options = options
+        self.replace_data(LessonData(X_train, y_train, X_test, y_test, dataset.n_classes, None,
+                                     dataset.feature_names, True))
+        self._sync_data_menu()
+
+    def _sync_data_menu(self) -> None:
+        w = self.window
+        enabled = self.lesson is not None and self.lesson.dataset in CLOUDS
+        w.data_menu.setEnabled(enabled)
+        if not enabled:
+            return
+        for action in w.cloud_actions.actions():
+            action.setChecked(action.data() == self.cloud_options.get("name"))
+        for action in w.noise_actions.actions():
+            action.setChecked(abs(action.data() - self.cloud_options.get("noise", -1)) < 1e-9)
 
     def replace_data(self, data: LessonData) -> None:
         """New rows for the current lesson (e.g. the full MNIST); the model is kept."""

@@ -6,7 +6,7 @@ It only builds and lays out; ``AppController`` gives the actions and views their
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar, QWidget
 
 from nnsim.app.docks import ALWAYS, PANELS
@@ -209,6 +209,24 @@ class MainWindow(QMainWindow):
         train_menu.addSeparator()
         train_menu.addAction(self.action_evaluate)
         train_menu.addAction(self.action_pretrained)
+        self.data_menu = bar.addMenu("&Data")
+        self.cloud_actions = QActionGroup(self)
+        for name in ("moons", "circles", "gaussian", "spiral"):
+            action = self.cloud_actions.addAction(name.capitalize())
+            action.setData(name)
+            action.setCheckable(True)
+            self.data_menu.addAction(action)
+        self.data_menu.addSeparator()
+        noise_menu = self.data_menu.addMenu("&Noise")
+        self.noise_actions = QActionGroup(self)
+        for noise in (0.0, 0.05, 0.1, 0.15, 0.2, 0.3):
+            action = self.noise_actions.addAction(f"{noise:g}")
+            action.setData(noise)
+            action.setCheckable(True)
+            noise_menu.addAction(action)
+        self.action_resample = self._action("New &sample", "Ctrl+R",
+                                            "Draw the points again with a new seed")
+        self.data_menu.addAction(self.action_resample)
         self.view_menu = bar.addMenu("&View")
         panels = self.view_menu.addMenu("&Panels")
         for spec in PANELS:

@@ -165,3 +165,21 @@ def test_interface_scale_changes_the_font(nnsim_app):
     assert QApplication.font().pointSizeF() == pytest.approx(size * 1.15, rel=0.02)
     nnsim_app.window.action_zoom_reset.trigger()
     assert QApplication.font().pointSizeF() == pytest.approx(size, rel=0.02)
+
+
+def test_data_menu_switches_the_point_cloud_and_keeps_the_network(nnsim_app):
+    controller = nnsim_app.controller
+    assert not nnsim_app.window.data_menu.isEnabled()  # XOR is a gate, not a cloud
+    controller.load_lesson_safely("moons")
+    assert nnsim_app.window.data_menu.isEnabled()
+    sizes = controller.model.sizes
+    spiral = next(a for a in nnsim_app.window.cloud_actions.actions() if a.data() == "spiral")
+    spiral.trigger()
+    assert controller.cloud_options["name"] == "spiral"
+    assert len(controller.data.X_train) + len(controller.data.X_test) == 200
+    assert controller.model.sizes == sizes
+    noise = next(a for a in nnsim_app.window.noise_actions.actions() if a.data() == 0.3)
+    noise.trigger()
+    assert controller.cloud_options["noise"] == 0.3
+    np_points = nnsim_app.window.boundary.X
+    assert len(np_points) == 200
