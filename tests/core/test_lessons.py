@@ -12,7 +12,7 @@ from nnsim.core.optimizers import SGD
 from nnsim.core.perceptron import Perceptron
 
 LESSONS = ["activations", "perceptron-and", "perceptron-or", "perceptron-xor",
-           "worked-example", "backprop-xor", "digits", "mnist-keras"]
+           "worked-example", "backprop-xor", "moons", "spiral", "digits", "mnist-keras"]
 
 
 def test_lessons_in_lecture_order():
