@@ -1,0 +1,135 @@
+"""The panels wired to the controller: stepper and canvas, undo, digits, datasets, export."""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+
+import numpy as np
+
+from nnsim.core.optimizers import SGD
+from tests.app.conftest import warnings_shown
+
+
+def test_stepper_shows_the_worked_example_and_lights_the_canvas(nnsim_app, qtbot):
+    controller = nnsim_app.controller
+    controller.load_lesson_safely("worked-example")
+    stepper = nnsim_app.window.stepper
+    for _ in range(5):
+        stepper.next_step()
+    texts = " ".join(stepper.shown_texts())
+    positions = [texts.index(number) for number in ("0.899", "0.593", "0.378", "0.506")]
+    assert positions == sorted(positions)
+    stepper.next_step()
+    assert "class 1" in stepper.shown_texts()[-1]
+    # A backward step colours the canvas's edges by gradient.
+    while stepper.current_index() < len(stepper.steps()) - 1 and \
+            stepper.steps()[stepper.current_index()].phase != "delta":
+        stepper.next_step()
+    assert stepper.steps()[stepper.current_index()].phase == "delta"
+    assert controller.backward_trace is not None
+    assert "-0.123" in " ".join(stepper.shown_texts())
+
+
+def test_apply_update_equals_one_sgd_step_and_undo_restores(nnsim_app):
+    controller = nnsim_app.controller
+    controller.load_lesson_safely("worked-example")
+    before = controller.weights()
+    expected = controller.network().copy()
+    expected.train_on_batch(np.array([[0.0, 1.0]]), np.array([1.0]),
+                            SGD(nnsim_app.window.stepper.learning_rate()), "sse")
+    nnsim_app.window.stepper.apply_update()
+    for (W, b), (W_expected, b_expected) in zip(controller.weights(), expected.get_weights(),
+                                                strict=True):
+        np.testing.assert_allclose(W, W_expected, atol=1e-12)
+        if b is not None:
+            np.testing.assert_allclose(b, b_expected, atol=1e-12)
+    nnsim_app.window.action_undo.trigger()
+    for (W, _), (W_before, _) in zip(controller.weights(), before, strict=True):
+        np.testing.assert_array_equal(W, W_before)
+    nnsim_app.window.action_redo.trigger()
+    np.testing.assert_allclose(controller.weights()[1][0], expected.get_weights()[1][0])
+
+
+def test_editing_a_weight_on_the_canvas_is_undoable(nnsim_app):
+    controller = nnsim_app.controller
+    nnsim_app.window.canvas.weight_edited.emit(1, 0, 1, 2.5)
+    assert controller.weights()[0][0][0, 1] == 2.5
+    nnsim_app.window.canvas.weight_edited.emit(1, -1, 0, -1.25)
+    assert controller.weights()[0][1][0] == -1.25
+    nnsim_app.window.action_undo.trigger()
+    nnsim_app.window.action_undo.trigger()
+    assert controller.weights()[0][0][0, 1] != 2.5
+
+
+def test_clicking_a_neuron_fills_the_inspector(nnsim_app):
+    controller = nnsim_app.controller
+    controller.load_lesson_safely("worked-example")
+    nnsim_app.window.canvas.neuron_selected.emit(1, 0)
+    net, out = nnsim_app.window.inspector.marked_point()
+    assert round(net, 3) == 2.192
+    assert int(out * 1000) == 899
+
+
+def test_digits_lesson_pad_reads_with_the_pretrained_model(nnsim_app):
+    controller = nnsim_app.controller
+    controller.load_lesson_safely("digits")
+    assert controller.pad_network is not None
+    assert controller.pad_network.layers[-1].activation.name == "softmax"
+    controller.load_pretrained()
+    assert controller.model.sizes == [64, 32, 16, 10]
+    report = nnsim_app.window.evaluation.report_text()
+    assert "accuracy" in report
+
+
+def _write_idx(folder, name, magic, shape, data):
+    header = magic.to_bytes(4, "big") + b"".join(n.to_bytes(4, "big") for n in shape)
+    with gzip.open(folder / f"{name}.gz", "wb") as stream:
+        stream.write(header + np.asarray(data, dtype=np.uint8).tobytes())
+
+
+def test_open_dataset_reads_idx_files_and_a_bad_folder_keeps_the_data(nnsim_app, qtbot,
+                                                                       tmp_path):
+    from nnsim.app.dataset_loading import open_mnist_folder
+
+    rng = np.random.default_rng(0)
+    for prefix, count in (("train", 30), ("t10k", 10)):
+        _write_idx(tmp_path, f"{prefix}-images-idx3-ubyte", 2051, (count, 28, 28),
+                   rng.integers(0, 256, (count, 28, 28)))
+        _write_idx(tmp_path, f"{prefix}-labels-idx1-ubyte", 2049, (count,),
+                   rng.integers(0, 10, count))
+    controller = nnsim_app.controller
+    open_mnist_folder(controller, str(tmp_path))
+    qtbot.waitUntil(lambda: controller.lesson.name == "mnist-keras"
+                    and len(controller.data.X_train) == 30, timeout=20_000)
+    assert controller.data.X_test.shape == (10, 784)
+    assert 0.0 <= controller.data.X_train.min() and controller.data.X_train.max() <= 1.0
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    open_mnist_folder(controller, str(empty))
+    qtbot.waitUntil(lambda: any("data already loaded is unchanged" in text
+                                for text in warnings_shown(nnsim_app.window)), timeout=20_000)
+    assert len(controller.data.X_train) == 30
+
+
+def test_export_figures_writes_png_and_svg(nnsim_app, tmp_path):
+    written = nnsim_app.export_figures(tmp_path)
+    names = {path.name for path in written}
+    assert {"nnsim-network.png", "nnsim-network.svg", "nnsim-curves.png",
+            "nnsim-boundary.png"} <= names
+    for path in written:
+        assert path.stat().st_size > 200, path
+
+
+def test_smoke_mode_trains_and_writes_a_screenshot(tmp_path):
+    shot = tmp_path / "smoke.png"
+    result = subprocess.run([sys.executable, "-m", "nnsim", "--smoke", "--steps", "50",
+                             "--screenshot", str(shot)], capture_output=True, text=True,
+                            timeout=180)
+    assert result.returncode == 0, result.stderr
+    assert "50 steps trained" in result.stdout
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(shot))
+    assert image.width() >= 1280 and image.height() >= 800
