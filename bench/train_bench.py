@@ -188,8 +188,8 @@ TRAINERS: dict[str, Callable[[Row, np.ndarray, np.ndarray], Callable[[int], None
 # -- measuring ---------------------------------------------------------------------------------
 
 
-def measure(row: Row, repeats: int, peers: list[str]) -> dict[str, dict[str, float]]:
-    """Median seconds per epoch of each trainer, wall clock and CPU time of this process.
+def measure(row: Row, repeats: int, peers: list[str]) -> dict[str, dict[str, list[float]]]:
+    """Seconds per epoch of each trainer in every repeat, wall clock and CPU time.
 
     The trainers are interleaved in every repeat (and the order rotated), so a burst of load
     from other users of the machine hits them alike; CPU time is less sensitive to it still.
@@ -207,8 +207,15 @@ def measure(row: Row, repeats: int, peers: list[str]) -> dict[str, dict[str, flo
             trainers[name](row.epochs)
             wall[name].append((time.perf_counter() - started) / row.epochs)
             cpu[name].append((time.process_time() - started_cpu) / row.epochs)
-    return {"wall": {name: statistics.median(values) for name, values in wall.items()},
-            "cpu": {name: statistics.median(values) for name, values in cpu.items()}}
+    return {"wall": wall, "cpu": cpu}
+
+
+def paired_ratio(mine: list[float], theirs: list[float] | None) -> float | None:
+    """The median over repeats of mine/theirs: each pair ran seconds apart, under the same
+    load, so this ratio is steadier than a ratio of medians on a shared machine."""
+    if not theirs:
+        return None
+    return statistics.median(a / b for a, b in zip(mine, theirs, strict=True))
 
 
 def seconds(value: float | None) -> str:
@@ -221,8 +228,8 @@ def seconds(value: float | None) -> str:
     return f"{value * 1e6:.0f}us"
 
 
-def ratio(a: float | None, b: float | None) -> str:
-    return "-" if a is None or b is None else f"{a / b:.2f}"
+def ratio(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
 def describe_machine() -> list[str]:
@@ -254,8 +261,9 @@ def main(argv: list[str] | None = None) -> int:
     if torch:
         torch.set_num_threads(1)
     with threadpool_limits(limits=1):
-        print(f"float32, 1 BLAS thread, median of {args.repeats} interleaved repeats, "
-              "time per epoch (wall clock; CPU time of the process in brackets)\n")
+        print(f"float32, 1 BLAS thread, {args.repeats} interleaved repeats: median time per "
+              "epoch, wall clock (CPU time of the process);\nratios nnsim/peer are medians of "
+              "the per-repeat ratios\n")
         header = (f"{'row':<52} {'nnsim':>16} {'sklearn':>16} {'torch':>16} "
                   f"{'GEMM-only':>16} {'nn/skl':>11} {'nn/torch':>11} {'nn/GEMM':>11}")
         print(header)
@@ -266,10 +274,12 @@ def main(argv: list[str] | None = None) -> int:
             cells = []
             for peer in ("nnsim", "sklearn", "torch", "gemm"):
                 wall, cpu = result["wall"].get(peer), result["cpu"].get(peer)
-                cells.append(f"{seconds(wall)} ({seconds(cpu)})" if wall else "-")
+                cells.append(f"{seconds(statistics.median(wall))} "
+                             f"({seconds(statistics.median(cpu))})" if wall else "-")
             for peer in ("sklearn", "torch", "gemm"):
-                cells.append(f"{ratio(result['wall']['nnsim'], result['wall'].get(peer))} "
-                             f"({ratio(result['cpu']['nnsim'], result['cpu'].get(peer))})")
+                wall = paired_ratio(result["wall"]["nnsim"], result["wall"].get(peer))
+                cpu = paired_ratio(result["cpu"]["nnsim"], result["cpu"].get(peer))
+                cells.append("-" if wall is None else f"{ratio(wall)} ({ratio(cpu)})")
             widths = (16, 16, 16, 16, 11, 11, 11)
             print(f"{row.name:<52} " + " ".join(f"{c:>{w}}" for c, w in zip(cells, widths,
                                                                                strict=True)),

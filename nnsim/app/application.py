@@ -27,7 +27,7 @@ class NnsimApp:
         self.controller = AppController(self.window)
         self.sessions = SessionFiles(self.controller, self.settings)
         self.presentation = Presentation(self.window, self.settings)
-        self.controller.pacer.budget_share = int(self.settings.value("view/budget", 20)) / 100
+        self.controller.budget_share = int(self.settings.value("view/budget", 30)) / 100
         w = self.window
         w.lessons.set_lessons(list_lessons())
         w.close_hooks.append(self.shutdown)
@@ -62,11 +62,12 @@ class NnsimApp:
     # -- menu commands -----------------------------------------------------------------------
 
     def edit_preferences(self) -> None:
-        budget = int(self.settings.value("view/budget", 20))
+        budget = int(self.settings.value("view/budget", 30))
         dialog = PreferencesDialog(self.window, self.presentation.choice, budget)
         if dialog.exec():
             self.settings.setValue("view/budget", dialog.chosen_budget())
-            self.controller.pacer.budget_share = dialog.chosen_budget() / 100
+            self.controller.budget_share = dialog.chosen_budget() / 100
+            self.controller.pacer.budget_share = self.controller.budget_share
             self.presentation.set_choice(dialog.chosen_theme())
 
     def export_dialog(self) -> None:

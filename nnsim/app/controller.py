@@ -10,7 +10,7 @@ import dataclasses
 import random
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from nnsim.app.frame_pacer import FramePacer
@@ -69,6 +69,7 @@ class AppController(QObject):
         self.companion = TrainerThread(self)
         self.companion.snapshot_ready.connect(self._on_companion_snapshot)
         self.pacer = FramePacer(self._draw, parent=self)
+        self.budget_share = 0.3
         self.undo_stack = QUndoStack(self)
         self.lesson: Lesson | None = None
         self.data: LessonData | None = None
@@ -206,6 +207,10 @@ class AppController(QObject):
         """Give every view the new architecture and data, then draw the model as it stands."""
         w, data, network = self.window, self.data, self.network()
         assert data is not None
+        # Big nets spend their steps in BLAS: a smaller drawing share keeps >= 80 % of training
+        # while the canvas still updates a few times a second.
+        weights = sum(layer.weights.size for layer in network.layers)
+        self.pacer.budget_share = self.budget_share * (0.5 if weights > 50_000 else 1.0)
         activations = [layer.activation.name for layer in network.layers]
         w.canvas.set_architecture(network.sizes, activations,
                                   [layer.bias is not None for layer in network.layers],
@@ -272,6 +277,21 @@ class AppController(QObject):
         return dock.isVisible() and not dock.visibleRegion().isEmpty()
 
     def _draw(self, snapshot: Snapshot) -> None:
+        """One frame; running trainers wait between steps meanwhile, so it has the GIL."""
+        controls = [trainer.control for trainer in (self.trainer, self.companion)
+                    if trainer.is_running and trainer.control is not None]
+        for control in controls:
+            control.hold_for_drawing()
+        try:
+            self._draw_views(snapshot)
+            if controls:  # paint now, while the trainers wait, not later against them
+                QCoreApplication.processEvents(
+                    QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        finally:
+            for control in controls:
+                control.release_after_drawing()
+
+    def _draw_views(self, snapshot: Snapshot) -> None:
         w = self.window
         if self.pad_row is not None and self._visible("digits"):
             snapshot = dataclasses.replace(snapshot, activations=self._activations(
@@ -406,8 +426,6 @@ class AppController(QObject):
         self._digit_refresh.stop()
         ended = self.trainer.stop(wait_ms) and self.companion.stop(wait_ms)
         # The finished signal is queued; fold the run into the history now.
-        from PySide6.QtCore import QCoreApplication
-
         QCoreApplication.processEvents()
         return ended
 

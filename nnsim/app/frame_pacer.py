@@ -29,6 +29,7 @@ class FramePacer(QObject):
         self.min_fps = min_fps
         self._latest: Snapshot | None = None
         self._next_allowed = 0.0
+        self._busy = False
         self.last_cost = 0.0
         self.frames = 0
         self._timer = QTimer(self)
@@ -38,6 +39,8 @@ class FramePacer(QObject):
     def offer(self, snapshot: Snapshot, urgent: bool = False) -> None:
         """Keep ``snapshot`` as the newest; draw now if allowed, else when the budget is free."""
         self._latest = snapshot
+        if self._busy:  # offered while a frame paints: it is drawn right after
+            return
         if urgent:
             self._timer.stop()
             self._draw_latest()
@@ -64,8 +67,14 @@ class FramePacer(QObject):
         if snapshot is None:
             return
         started = time.perf_counter()
-        self._draw(snapshot)
+        self._busy = True
+        try:
+            self._draw(snapshot)
+        finally:
+            self._busy = False
         finished = time.perf_counter()
         self.last_cost = finished - started
         self.frames += 1
         self._next_allowed = finished + self.interval
+        if self._latest is not None:
+            self._timer.start(int(self.interval * 1000))

@@ -24,7 +24,9 @@ class Activation:
     """A named activation: ``function(net) -> out`` and ``derivative(net, out) -> dout/dnet``.
 
     ``derivative`` is None for functions backprop cannot pass through (the step function);
-    softmax is not elementwise, so it has its own ``backward``.
+    softmax is not elementwise, so it has its own ``backward``. ``in_place`` computes the
+    function over its argument's memory; it is set only where ``derivative`` reads ``out``
+    alone (sigmoid, tanh), so the training step may drop ``net`` and save an array per layer.
     """
 
     name: str
@@ -32,12 +34,17 @@ class Activation:
     derivative: Callable[[Array, Array], Array] | None
     alpha: float | None = None
     elementwise: bool = True
+    in_place: Callable[[Array], Array] | None = None
 
     def __call__(self, net: Array) -> Array:
         return self.function(net)
 
-    def backward(self, net: Array, out: Array, grad_out: Array) -> Array:
-        """dE/dnet from dE/dout: the chain rule through this function."""
+    def backward(self, net: Array, out: Array, grad_out: Array, reuse: bool = False) -> Array:
+        """dE/dnet from dE/dout: the chain rule through this function.
+
+        ``reuse`` lets an elementwise function write the result over ``grad_out`` (a temporary
+        of the caller's), which saves the training step one array per layer.
+        """
         if not self.elementwise:  # softmax: J^T g = out * (g - sum(g * out))
             return out * (grad_out - np.sum(grad_out * out, axis=-1, keepdims=True))
         if self.derivative is None:
@@ -47,6 +54,9 @@ class Activation:
                 "or relu in layers trained by backprop, or train a step unit with the "
                 "perceptron rule"
             )
+        if reuse:
+            grad_out *= self.derivative(net, out)
+            return grad_out
         return grad_out * self.derivative(net, out)
 
 
@@ -57,7 +67,26 @@ def step(net: Array) -> Array:
 
 def sigmoid(net: Array) -> Array:
     """1 / (1 + e^-net), computed as (1 + tanh(net / 2)) / 2, which never overflows."""
-    return 0.5 + 0.5 * np.tanh(0.5 * net)
+    out = np.tanh(0.5 * net)
+    out *= 0.5  # in place: one array fewer than 0.5 + 0.5 * tanh(...) on the training path
+    out += 0.5
+    return out
+
+
+def sigmoid_in_place(net: Array) -> Array:
+    """sigmoid(net) written over ``net`` (a float array the caller no longer needs)."""
+    net *= 0.5
+    np.tanh(net, out=net)
+    net *= 0.5
+    net += 0.5
+    return net
+
+
+def sigmoid_slope(out: Array) -> Array:
+    """dout/dnet of the sigmoid from its output: out * (1 - out)."""
+    slope = 1 - out
+    slope *= out
+    return slope
 
 
 def tanh(net: Array) -> Array:
@@ -103,9 +132,11 @@ def get_activation(name: str, alpha: float | None = None) -> Activation:
     if name == "step":
         return Activation("step", step, None)
     if name == "sigmoid":
-        return Activation("sigmoid", sigmoid, lambda net, out: out * (1 - out))
+        return Activation("sigmoid", sigmoid, lambda net, out: sigmoid_slope(out),
+                          in_place=sigmoid_in_place)
     if name == "tanh":
-        return Activation("tanh", tanh, lambda net, out: 1 - out * out)
+        return Activation("tanh", tanh, lambda net, out: 1 - out * out,
+                          in_place=lambda net: np.tanh(net, out=net))
     if name == "relu":
         return Activation("relu", relu, lambda net, out: (net > 0).astype(net.dtype))
     if name == "linear":

@@ -136,13 +136,21 @@ class Network:
                              f"{n_samples} class labels, got shape {Y.shape}")
         return Y.astype(self.dtype, copy=False)
 
-    def _forward(self, X: Array) -> tuple[list[Array], list[Array], list[Array]]:
+    def _forward(self, X: Array, in_place: bool = False
+                 ) -> tuple[list[Array], list[Array], list[Array]]:
+        """Every layer's input, net and output. With ``in_place`` (the training step) a
+        function whose derivative reads only out is computed over its net, so that layer's
+        "net" is its output: fine for backprop, wrong for anything that shows net."""
         inputs, nets, outs = [], [], []
         out = X
         for layer in self.layers:
             inputs.append(out)
             net = layer.net(out)
-            out = layer.activation.function(net)
+            activation = layer.activation
+            if in_place and activation.in_place is not None:
+                out = activation.in_place(net)
+            else:
+                out = activation.function(net)
             nets.append(net)
             outs.append(out)
         return inputs, nets, outs
@@ -186,7 +194,8 @@ class Network:
             db = None if layer.bias is None else np.add.reduce(delta, axis=0)
             if i:
                 below = self.layers[i - 1].activation
-                delta = below.backward(nets[i - 1], outs[i - 1], np.dot(delta, layer.weights.T))
+                delta = below.backward(nets[i - 1], outs[i - 1], np.dot(delta, layer.weights.T),
+                                       reuse=True)
             if apply:
                 layer.weights += dW
                 if db is not None:
@@ -210,7 +219,7 @@ class Network:
 
     def _step(self, X: Array, T: Array, optimizer: SGD, loss: Loss) -> Array:
         """Forward, backward and update on one batch; returns its outputs before the update."""
-        inputs, nets, outs = self._forward(X)
+        inputs, nets, outs = self._forward(X, in_place=True)
         if optimizer.momentum == 0:
             # Plain SGD adds -learning_rate * gradient. Backprop is linear in the output delta,
             # so with that delta scaled by -learning_rate every "gradient" it yields is already

@@ -28,6 +28,8 @@ class TrainingControl:
         self._stop = threading.Event()
         self._paused = threading.Event()
         self._changes: queue.SimpleQueue[Change] = queue.SimpleQueue()
+        self._gui_idle = threading.Event()
+        self._gui_idle.set()
 
     # -- flags -------------------------------------------------------------------------------
 
@@ -50,6 +52,30 @@ class TrainingControl:
     @property
     def stop_requested(self) -> bool:
         return self._stop.is_set()
+
+    # -- sharing the GIL with the GUI ---------------------------------------------------------
+
+    def hold_for_drawing(self) -> None:
+        """The GUI starts a frame: the loop waits between steps until ``release_after_drawing``.
+
+        Both threads share one GIL; a trainer running Python flat out makes every Qt call of the
+        GUI wait for its turn (DESIGN.md, point 7), so a 5 ms frame took 25-50 ms. Waiting on an
+        Event releases the GIL, so the frame runs at full speed and training loses only the
+        frame's own time, which the GUI keeps within its drawing budget.
+        """
+        self._gui_idle.clear()
+
+    def release_after_drawing(self) -> None:
+        """The GUI's frame is done: the loop runs on."""
+        self._gui_idle.set()
+
+    @property
+    def gui_drawing(self) -> bool:
+        return not self._gui_idle.is_set()
+
+    def wait_while_drawing(self, timeout: float = 0.25) -> None:
+        """Called by the loop between steps; returns at once when the GUI is not drawing."""
+        self._gui_idle.wait(timeout)
 
     # -- live changes, applied by the loop before its next step -------------------------------
 

@@ -188,6 +188,8 @@ class _Loop:
         while True:
             if control.stop_requested:
                 return STOPPED
+            if control.gui_drawing:
+                control.wait_while_drawing()
             if self.job.max_steps is not None and self.step >= self.job.max_steps:
                 return STOPPED
             if control.has_changes:

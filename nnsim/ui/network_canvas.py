@@ -124,9 +124,9 @@ class NetworkCanvas(QWidget):
         self._maps: tuple[np.ndarray, ...] | None = None
         self._thumbs: list[pg.ImageItem | None] = []
         self._thumb_counts: list[int] = []
-        self._mode, self._edge_limit, self._auto_fit, self._n_edges = "edges", 2000, True, 0
+        self._mode, self._edge_limit, self._auto_fit, self._n_edges = "edges", 1000, True, 0
         self.ask_weight = self._ask_weight_dialog
-        self.set_edge_limit(2000)
+        self.set_edge_limit(1000)
         self.set_theme(palette.LIGHT)
 
     # -- public API ------------------------------------------------------------------------

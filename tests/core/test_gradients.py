@@ -143,10 +143,16 @@ def test_backward_trace_gradients_equal_network_gradients(loss):
 
 
 @pytest.mark.parametrize("momentum", [0.0, 0.9])
-@pytest.mark.parametrize("loss", ["sse", "categorical_crossentropy"])
-def test_one_training_step_moves_by_learning_rate_times_gradient(loss, momentum):
+@pytest.mark.parametrize(("hidden", "output", "loss"), [
+    ("sigmoid", "softmax", "sse"), ("sigmoid", "softmax", "categorical_crossentropy"),
+    ("tanh", "sigmoid", "sse"), ("relu", "tanh", "mse"), ("elu", "sigmoid",
+                                                          "binary_crossentropy")])
+def test_one_training_step_moves_by_learning_rate_times_gradient(hidden, output, loss,
+                                                                 momentum):
     # The first step of SGD is w - lr * g with or without momentum (the velocity starts at 0).
-    net = make_net(3, "sigmoid", "softmax", True, seed=9)
+    # The training step computes sigmoid and tanh over their nets and folds -lr into the
+    # deltas; it must still move every weight by exactly -lr times the gradient.
+    net = make_net(3, hidden, output, True, seed=9)
     X, T = make_data(seed=10, n=8)
     before, loss_before = net.get_weights(), net.loss(X, T, loss)
     grads = net.gradients(X, T, loss)

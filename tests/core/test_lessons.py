@@ -4,6 +4,7 @@ expected and how to fix it."""
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_limits
 
 from nnsim.core.errors import LessonError
 from nnsim.core.lessons import PANELS, Lesson, list_lessons, load_lesson, parse_lesson
@@ -73,12 +74,14 @@ def test_worked_example_takes_the_lecture_weights():
 
 
 def train_lesson(name):
+    """Train as the app and `nnsim run` do: the lesson's settings, one BLAS thread."""
     lesson = load_lesson(name)
     data = lesson.load_data()
     model = lesson.build_model(data.X_train.shape[1])
-    history = model.fit(data.X_train, data.y_train, epochs=lesson.epochs,
-                        batch_size=lesson.batch_size, optimizer=lesson.build_optimizer(),
-                        loss=lesson.loss, shuffle=lesson.shuffle, seed=lesson.seed)
+    with threadpool_limits(limits=1):
+        history = model.fit(data.X_train, data.y_train, epochs=lesson.epochs,
+                            batch_size=lesson.batch_size, optimizer=lesson.build_optimizer(),
+                            loss=lesson.loss, shuffle=lesson.shuffle, seed=lesson.seed)
     return model, data, history
 
 
