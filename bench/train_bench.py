@@ -2,10 +2,13 @@
 
 Each row trains the same network (same sizes, sigmoid hidden layers, the same output and loss:
 sigmoid + binary cross-entropy for one output, softmax + categorical cross-entropy for several),
-the same batch size, epochs and float type with every library, interleaved and repeated, and
-prints the median time per epoch, the ratio nnsim/peer and the GEMM-only time: the same epoch's
-matrix multiplications alone (forward x @ W, backward input^T @ delta and delta @ W^T), with
-preallocated outputs, as a floor no NumPy trainer can beat.
+the same batch size, epochs and float type with every trainer, interleaved and repeated, and
+prints the median time per epoch and the ratios nnsim/peer. The trainers: nnsim's
+``Network.fit``; a hand-written NumPy loop of the same maths (the layers unrolled, everything
+in place: what nnsim's generality costs); scikit-learn's MLPClassifier, one ``partial_fit`` per
+epoch; PyTorch on the CPU; and GEMM-only: the same epoch's matrix multiplications alone
+(forward x @ W, backward input^T @ delta and delta @ W^T) into preallocated outputs, on
+unshuffled rows, as a floor no NumPy trainer can reach.
 
     python bench/train_bench.py                       # every row, 5 repeats
     python bench/train_bench.py --rows digits,mnist --repeats 3
@@ -43,6 +46,9 @@ from nnsim.core.network import Network
 from nnsim.core.optimizers import SGD
 
 DTYPE = np.float32
+PEER_ORDER = ("nnsim", "loop", "sklearn", "torch", "gemm")
+COLUMNS = {"nnsim": "nnsim", "loop": "NumPy loop", "sklearn": "scikit-learn", "torch": "PyTorch",
+           "gemm": "GEMM-only"}
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,53 @@ def torch_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], Non
     return train
 
 
+def loop_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
+    """The same training as a hand-written NumPy loop, all layers unrolled by hand, no
+    framework: what nnsim's general engine (any layers, activations, losses) costs over it."""
+    rng = np.random.default_rng(0)
+    sizes, multi = row.sizes, row.sizes[-1] > 1
+    weights = [rng.uniform(-1, 1, (a, b)).astype(DTYPE) * DTYPE(np.sqrt(6 / (a + b)))
+               for a, b in zip(sizes, sizes[1:], strict=False)]
+    biases = [np.zeros(b, DTYPE) for b in sizes[1:]]
+    targets = np.eye(sizes[-1], dtype=DTYPE)[y] if multi else y.astype(DTYPE).reshape(-1, 1)
+    n, batch, last = len(X), row.batch_size, len(weights) - 1
+    scale = DTYPE(-row.learning_rate)
+    seeds = iter(range(1_000_000))
+
+    def train(epochs: int) -> None:
+        for _ in range(epochs):
+            order = np.random.default_rng(next(seeds)).permutation(n)
+            T = targets[order]
+            for start in range(0, n, batch):
+                outs = [X.take(order[start:start + batch], axis=0)]
+                for i, (w, b) in enumerate(zip(weights, biases, strict=True)):
+                    net = np.dot(outs[-1], w)
+                    net += b
+                    if i < last or not multi:  # sigmoid in place
+                        net *= 0.5
+                        np.tanh(net, out=net)
+                        net *= 0.5
+                        net += 0.5
+                    else:  # softmax in place
+                        net -= np.maximum.reduce(net, axis=1, keepdims=True)
+                        np.exp(net, out=net)
+                        net /= np.add.reduce(net, axis=1, keepdims=True)
+                    outs.append(net)
+                delta = outs[-1] - T[start:start + batch]  # cross-entropy's output delta
+                delta *= scale / len(delta)                # folded: -lr / batch
+                for i in range(last, -1, -1):
+                    update = np.dot(outs[i].T, delta)
+                    bias_update = np.add.reduce(delta, axis=0)
+                    if i:
+                        grad = np.dot(delta, weights[i].T)
+                        grad *= outs[i]
+                        grad *= 1 - outs[i]
+                        delta = grad
+                    weights[i] += update
+                    biases[i] += bias_update
+    return train
+
+
 def gemm_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
     """Only the epoch's matrix multiplications, into preallocated outputs: the floor."""
     rng = np.random.default_rng(0)
@@ -179,6 +232,7 @@ def gemm_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None
 
 TRAINERS: dict[str, Callable[[Row, np.ndarray, np.ndarray], Callable[[int], None]]] = {
     "nnsim": nnsim_trainer,
+    "loop": loop_trainer,
     "sklearn": sklearn_trainer,
     "torch": torch_trainer,
     "gemm": gemm_trainer,
@@ -222,10 +276,10 @@ def seconds(value: float | None) -> str:
     if value is None:
         return "-"
     if value >= 0.1:
-        return f"{value:.3f}s"
+        return f"{value:.3f} s"
     if value >= 1e-4:
-        return f"{value * 1e3:.2f}ms"
-    return f"{value * 1e6:.0f}us"
+        return f"{value * 1e3:.2f} ms"
+    return f"{value * 1e6:.0f} us"
 
 
 def ratio(value: float | None) -> str:
@@ -257,33 +311,29 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [name for name in rows if name not in ROWS]
     if unknown:
         parser.error(f"unknown rows {unknown}; expected some of {list(ROWS)}")
-    peers = ["nnsim", "sklearn"] + (["torch"] if torch and not args.no_torch else []) + ["gemm"]
+    peers = ["nnsim", "loop", "sklearn"] + (["torch"] if torch and not args.no_torch else [])
+    peers.append("gemm")
     if torch:
         torch.set_num_threads(1)
     with threadpool_limits(limits=1):
-        print(f"float32, 1 BLAS thread, {args.repeats} interleaved repeats: median time per "
-              "epoch, wall clock (CPU time of the process);\nratios nnsim/peer are medians of "
-              "the per-repeat ratios\n")
-        header = (f"{'row':<52} {'nnsim':>16} {'sklearn':>16} {'torch':>16} "
-                  f"{'GEMM-only':>16} {'nn/skl':>11} {'nn/torch':>11} {'nn/GEMM':>11}")
-        print(header)
-        print("-" * len(header))
+        print(f"float32, 1 BLAS thread, {args.repeats} interleaved repeats. Times: median "
+              "seconds per epoch. Ratios nnsim/peer: median of the per-repeat ratios.\n")
+        results = []
         for name in rows:
-            row = ROWS[name]
-            result = measure(row, args.repeats, peers)
-            cells = []
-            for peer in ("nnsim", "sklearn", "torch", "gemm"):
-                wall, cpu = result["wall"].get(peer), result["cpu"].get(peer)
-                cells.append(f"{seconds(statistics.median(wall))} "
-                             f"({seconds(statistics.median(cpu))})" if wall else "-")
-            for peer in ("sklearn", "torch", "gemm"):
-                wall = paired_ratio(result["wall"]["nnsim"], result["wall"].get(peer))
-                cpu = paired_ratio(result["cpu"]["nnsim"], result["cpu"].get(peer))
-                cells.append("-" if wall is None else f"{ratio(wall)} ({ratio(cpu)})")
-            widths = (16, 16, 16, 16, 11, 11, 11)
-            print(f"{row.name:<52} " + " ".join(f"{c:>{w}}" for c, w in zip(cells, widths,
-                                                                               strict=True)),
-                  flush=True)
+            results.append((ROWS[name], measure(ROWS[name], args.repeats, peers)))
+            print(f"measured {name}", file=sys.stderr, flush=True)
+        for clock, title in (("wall", "wall clock"), ("cpu", "CPU time of the process")):
+            print(f"{title}:\n")
+            print("| row | " + " | ".join(COLUMNS[p] for p in PEER_ORDER) + " | "
+                  + " | ".join(f"nnsim/{COLUMNS[p]}" for p in PEER_ORDER[1:]) + " |")
+            print("|---|" + "---:|" * (2 * len(PEER_ORDER) - 1))
+            for row, result in results:
+                times = [seconds(statistics.median(result[clock][p]))
+                         if p in result[clock] else "-" for p in PEER_ORDER]
+                ratios = [ratio(paired_ratio(result[clock]["nnsim"], result[clock].get(p)))
+                          for p in PEER_ORDER[1:]]
+                print(f"| {row.name} | " + " | ".join(times + ratios) + " |")
+            print()
         print()
         for line in describe_machine():
             print(line)

@@ -223,6 +223,7 @@ def test_hovering_explains_neurons_and_edges(small):
 def test_big_network_draws_at_most_the_edge_limit_without_new_items(canvas):
     network = Network.from_sizes(BIG, BIG_ACTS, seed=0, initializer="he_normal")
     canvas.set_architecture(BIG, BIG_ACTS, True, (28, 28))
+    canvas.set_edge_limit(2000)
     trace = network.forward_trace(np.random.default_rng(0).random(784))
     snapshot = Snapshot(step=0, epoch=0, loss=0.0, weights=tuple(network.get_weights()),
                         activations=(trace.x, *(layer.out for layer in trace.layers)))
