@@ -5,7 +5,7 @@ It only builds and lays out; ``AppController`` gives the actions and views their
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar, QWidget
 
@@ -101,11 +101,9 @@ class MainWindow(QMainWindow):
         wanted = set(keys) | set(ALWAYS)
         for spec in PANELS:
             self.docks[spec.key].setVisible(spec.key in wanted)
-        for key in keys:
-            if key in self.docks:
-                self.docks[key].raise_()
-        for key in reversed([k for k in keys if k in self.docks]):
-            self.docks[key].raise_()
+        # Raise after Qt has laid the newly shown tabs out, first-named panel last (on top).
+        order = [k for k in reversed(keys) if k in self.docks]
+        QTimer.singleShot(0, lambda: [self.docks[k].raise_() for k in order])
 
     def reset_layout(self) -> None:
         """Back to the layout the window was built with."""
