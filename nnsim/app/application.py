@@ -99,8 +99,10 @@ class NnsimApp:
         return written
 
     def open_lesson_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open lesson file", "",
-                                              "Lessons (*.toml)")
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Open lesson file",
+            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation),
+            "Lessons (*.toml)")
         if path:
             self.controller.load_lesson_safely(path)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QStandardPaths, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QProgressDialog
 
 from nnsim.app.controller import AppController
@@ -97,8 +97,9 @@ class MnistLoader(QObject):
 def open_mnist_folder(controller: AppController, folder: str | None = None) -> MnistLoader | None:
     """Ask for a folder with the four MNIST IDX files and load it in the background."""
     if folder is None:
-        folder = QFileDialog.getExistingDirectory(controller.window,
-                                                  "Folder with the MNIST IDX files")
+        folder = QFileDialog.getExistingDirectory(
+            controller.window, "Folder with the MNIST IDX files",
+            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
     if not folder:
         return None
     return MnistLoader(controller, Path(folder))

@@ -7,10 +7,12 @@ import os
 import sys
 import traceback
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QSize, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from nnsim import __version__
+from nnsim.core.resources import resource_path
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -21,6 +23,14 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setOrganizationName("nnsim")
     QCoreApplication.setApplicationName("nnsim")
     QCoreApplication.setApplicationVersion(__version__)
+    QGuiApplication.setDesktopFileName("nnsim")  # Wayland matches the window to nnsim.desktop
+    try:
+        icon = QIcon()
+        for size in (16, 24, 32, 48, 64, 128, 256, 512):
+            icon.addFile(str(resource_path("icons", f"nnsim-{size}.png")), QSize(size, size))
+        app.setWindowIcon(icon)
+    except FileNotFoundError:  # an icon is not worth refusing to start over
+        pass
     return app  # type: ignore[return-value]
 
 

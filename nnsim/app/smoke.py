@@ -31,7 +31,8 @@ def run_smoke(app: QApplication, lesson: str | None, steps: int,
     timer = QElapsedTimer()
     timer.start()
     trained = 0
-    if controller.model is not None:
+    if controller.model is not None and controller.lesson is not None \
+            and controller.lesson.kind != "activations":
         controller.epochs = 0  # until stopped: the smoke run decides when
         controller.max_steps = steps
         if not controller.start_training():

@@ -9,10 +9,11 @@ shows a message box and changes nothing (``points_imported`` only follows a comp
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QGraphicsItem,
@@ -31,6 +32,11 @@ Array = np.ndarray
 CSV_FILTER = "CSV files (*.csv);;All files (*)"
 EDIT_HINT = "left click: class 1 · right click: class 0 · drag: move · Delete: remove"
 
+
+
+def _documents() -> str:
+    """Where file dialogs start: the user's documents folder on every platform."""
+    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
 
 class PointsViewBox(pg.ViewBox):
     """A ViewBox that lets the plot take a click or a drag before it pans or opens its menu.
@@ -259,7 +265,7 @@ class PointsToolbar(QWidget):
     def import_csv(self, path: str | None = None) -> bool:
         """Read points from ``path`` (asked for when None); False and a message if it failed."""
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Import points", "", CSV_FILTER)
+            path, _ = QFileDialog.getOpenFileName(self, "Import points", _documents(), CSV_FILTER)
             if not path:
                 return False
         try:
@@ -277,7 +283,8 @@ class PointsToolbar(QWidget):
             self._show_error("Export CSV", "There are no points to export.")
             return False
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Export points", "points.csv",
+            path, _ = QFileDialog.getSaveFileName(self, "Export points",
+                                                  str(Path(_documents()) / "points.csv"),
                                                   CSV_FILTER)
             if not path:
                 return False
