@@ -157,6 +157,7 @@ class _Loop:
         self.publish_interval = MIN_PUBLISH_INTERVAL
         self.rate_since, self.rate_steps, self.steps_per_second = now, 0, 0.0
         self.last_snapshot: Snapshot | None = None
+        self.seen_weights: set[tuple[float, ...]] = set()
         self.settings_changed = False  # since the last Snapshot
         self.good_weights: Weights | None = None
 
@@ -249,6 +250,8 @@ class _Loop:
         perceptron = isinstance(job.model, Perceptron)
         if perceptron and loss == 0:
             return CONVERGED
+        if perceptron and self._cycled(job.model):
+            return NOT_SEPARABLE
         if job.stop_when_loss_below is not None and loss < job.stop_when_loss_below:
             return CONVERGED
         if job.epochs is not None and self.epoch >= job.epochs:
@@ -257,6 +260,15 @@ class _Loop:
             return FINISHED
         stepper.begin_epoch(self.rng)
         return None
+
+    def _cycled(self, perceptron: Perceptron) -> bool:
+        """The weights came back to where an earlier epoch with mistakes left them: they cycle
+        for ever, which only happens when no line separates the classes (the LP confirms)."""
+        key = tuple(np.round(perceptron.weights, 9))
+        if key not in self.seen_weights:
+            self.seen_weights.add(key)
+            return False
+        return linearly_separable(self.stepper.X, self.stepper.y) is False
 
     def _blown_up(self, loss: float) -> bool:
         """Far worse than at the start, or stuck worse than a constant guess (saturated)."""

@@ -183,3 +183,23 @@ def test_data_menu_switches_the_point_cloud_and_keeps_the_network(nnsim_app):
     assert controller.cloud_options["noise"] == 0.3
     np_points = nnsim_app.window.boundary.X
     assert len(np_points) == 200
+
+
+def test_perceptron_on_xor_says_no_line_separates_it(nnsim_app, qtbot):
+    controller = nnsim_app.controller
+    controller.load_lesson_safely("perceptron-xor")
+    controller.epochs = 0  # until stopped: the cycling weights end it
+    controller.start_training()
+    qtbot.waitUntil(lambda: controller.last_status.startswith("not separable"), timeout=20_000)
+    assert "No straight line separates" in nnsim_app.window.boundary.banner.text()
+    assert "No straight line separates" in nnsim_app.window.comparison.banner.text()
+
+
+def test_perceptron_on_and_converges_with_every_row_right(nnsim_app, qtbot):
+    controller = nnsim_app.controller
+    controller.load_lesson_safely("perceptron-and")
+    controller.start_training()
+    qtbot.waitUntil(lambda: controller.last_status == "converged", timeout=20_000)
+    predictions = controller.model.predict(controller.data.X_train)
+    np.testing.assert_array_equal(predictions, controller.data.y_train)
+    assert nnsim_app.window.boundary.banner.text() == ""

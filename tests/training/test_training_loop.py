@@ -323,7 +323,8 @@ def test_perceptron_on_xor_is_not_separable_but_and_may_just_need_more_epochs():
     assert result.status == NOT_SEPARABLE
     assert result.status == ("not separable: no straight line separates these classes; "
                              "add a hidden layer")
-    assert result.steps == 80 and min(result.history["loss"]) > 0
+    # It stops as soon as the weights come back to an earlier epoch's: they cycle for ever.
+    assert result.steps % 4 == 0 and 4 < result.steps <= 80 and min(result.history["loss"]) > 0
     result = run_training(TrainingJob(Perceptron(2, 0.1, seed=0), and_.X, and_.y, epochs=3,
                                       shuffle=False), TrainingControl(), lambda s: None)
     assert result.status == FINISHED and result.history["loss"] == [4.0, 4.0, 3.0]
@@ -457,3 +458,18 @@ def test_max_steps_stops_after_exactly_that_many_steps():
     assert result.status == STOPPED
     assert result.steps == 37
     assert published[-1].step == 37
+
+
+def test_perceptron_on_xor_stops_once_its_weights_cycle_even_without_an_epoch_limit():
+    from nnsim.core.lessons import load_lesson
+    from nnsim.training.control import TrainingControl
+    from nnsim.training.loop import NOT_SEPARABLE, TrainingJob, run_training
+
+    lesson = load_lesson("perceptron-xor")
+    data = lesson.load_data()
+    job = TrainingJob(model=lesson.build_model(2), X=data.X_train, y=data.y_train, epochs=None,
+                      shuffle=False)
+    result = run_training(job, TrainingControl(), lambda snapshot: None)
+    assert result.status == NOT_SEPARABLE
+    assert 1 < result.epochs < 100
+    assert all(mistakes > 0 for mistakes in result.history["loss"])
