@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import time
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QTimer, Signal, Slot
@@ -33,6 +34,7 @@ from nnsim.training.worker import TrainerThread
 
 Weights = list[tuple[np.ndarray, np.ndarray | None]]
 COMPANION = "companion"
+CURVES_INTERVAL = 0.5
 CLOUDS = ("moons", "circles", "gaussian", "spiral")
 
 
@@ -69,6 +71,7 @@ class AppController(QObject):
         self.companion = TrainerThread(self)
         self.companion.snapshot_ready.connect(self._on_companion_snapshot)
         self.pacer = FramePacer(self._draw, parent=self)
+        self._curves_epochs, self._curves_drawn_at = -1, 0.0
         self.budget_share = 0.3
         self.undo_stack = QUndoStack(self)
         self.lesson: Lesson | None = None
@@ -216,6 +219,7 @@ class AppController(QObject):
                                   [layer.bias is not None for layer in network.layers],
                                   image_shape=data.image_shape)
         w.curves.clear()
+        self._curves_epochs = -1
         w.editor.set_architecture(network.sizes[0], [layer.spec() for layer in network.layers])
         two_d = data.X_train.shape[1] == 2
         if two_d:
@@ -299,7 +303,7 @@ class AppController(QObject):
         w.canvas.show_snapshot(snapshot)
         w.status.show_snapshot(snapshot)
         if self._visible("curves"):
-            w.curves.show_history(snapshot.history)
+            self._draw_curves(snapshot)
         if snapshot.boundary is not None:
             if self._visible("boundary"):
                 w.boundary.show_snapshot(snapshot)
@@ -309,7 +313,21 @@ class AppController(QObject):
                 w.truth_table.show_snapshot(snapshot)
             w.canvas.set_neuron_thumbnails(snapshot.neuron_maps)
 
+    def _draw_curves(self, snapshot: Snapshot) -> None:
+        """Curves change once per epoch; a fast run ends hundreds of epochs a second, and
+        re-laying the axes out costs more than the rest of a frame, so at most twice a
+        second while running (always for the final or a paused snapshot)."""
+        epochs = len(snapshot.history.get("loss", ()))
+        now = time.perf_counter()
+        if epochs == self._curves_epochs:
+            return
+        if snapshot.status == "running" and now - self._curves_drawn_at < CURVES_INTERVAL:
+            return
+        self.window.curves.show_history(snapshot.history)
+        self._curves_epochs, self._curves_drawn_at = epochs, now
+
     def _on_dock_shown(self, key: str, visible: bool) -> None:
+        self._curves_epochs = -1
         if visible and self.last_snapshot is not None and key in ("curves", "boundary",
                                                                    "truth_table", "comparison"):
             QTimer.singleShot(0, lambda: self._draw(self.last_snapshot))
@@ -587,6 +605,7 @@ class AppController(QObject):
             else fresh.get_weights()
         self._change_weights(after, "reset weights")
         self.window.curves.clear()
+        self._curves_epochs = -1
 
     @Slot(int, int, int, float)
     def edit_weight(self, layer: int, source: int, target: int, value: float) -> None:
