@@ -18,7 +18,15 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from nnsim.core.activations import DEFAULT_ALPHA, LECTURE_ACTIVATIONS, get_activation
 from nnsim.core.formatting import number
-from nnsim.ui.palette import LIGHT, NEGATIVE, NEGATIVE_LIGHT, POSITIVE, POSITIVE_LIGHT, Theme
+from nnsim.ui.palette import (
+    LIGHT,
+    NEGATIVE,
+    NEGATIVE_LIGHT,
+    POSITIVE,
+    POSITIVE_LIGHT,
+    Theme,
+    apply_font_scale,
+)
 
 Z = np.linspace(-6.0, 6.0, 601)
 #: |f'(z)| below this counts as saturated: the gradient through the neuron nearly vanishes.
@@ -213,17 +221,15 @@ class ActivationGallery(QWidget):
     def set_theme(self, theme: Theme) -> None:
         """Colours, pen widths and font sizes of ``theme``."""
         self._theme = theme
-        font = QFont(self.font())
-        font.setPointSizeF(self._base_point_size * theme.font_scale)
-        self.setFont(font)
-        dark = sum(theme.background) < 3 * 128
+        apply_font_scale(self, self._base_point_size, theme)
+        dark = theme.is_dark
         width = max(1.0, theme.stroke_scale)
         function_pen = pg.mkPen(NEGATIVE_LIGHT if dark else NEGATIVE, width=width)
         derivative_pen = pg.mkPen(POSITIVE_LIGHT if dark else POSITIVE, width=width,
                                   style=Qt.PenStyle.DashLine)
         shade = QColor(*theme.grid)
         shade.setAlpha(90)
-        tick_font = QFont(font)
+        tick_font = QFont(self.font())
         tick_font.setPointSizeF(7 * theme.font_scale)
         self.graphics.setBackground(theme.background)
         for name, plot in self.plots.items():

@@ -17,7 +17,15 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QResizeEvent
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from nnsim.ui.palette import LIGHT, NEGATIVE, NEGATIVE_LIGHT, POSITIVE, POSITIVE_LIGHT, Theme
+from nnsim.ui.palette import (
+    LIGHT,
+    NEGATIVE,
+    NEGATIVE_LIGHT,
+    POSITIVE,
+    POSITIVE_LIGHT,
+    Theme,
+    apply_font_scale,
+)
 
 #: (history key, legend name, plot, dashed) for each curve, in legend order.
 CURVES = (
@@ -198,16 +206,14 @@ class CurvesPlot(QWidget):
     def set_theme(self, theme: Theme) -> None:
         """Colours, pen widths and font sizes of ``theme``."""
         self._theme = theme
-        font = QFont(self.font())
-        font.setPointSizeF(self._base_point_size * theme.font_scale)
-        self.setFont(font)
-        dark = sum(theme.background) < 3 * 128
+        apply_font_scale(self, self._base_point_size, theme)
+        dark = theme.is_dark
         colours = {False: NEGATIVE_LIGHT if dark else NEGATIVE,
                    True: POSITIVE_LIGHT if dark else POSITIVE}
         width = max(1.0, theme.stroke_scale)
         self.graphics.setBackground(theme.background)
         size = f"{round(9 * theme.font_scale)}pt"
-        tick_font = QFont(font)
+        tick_font = QFont(self.font())
         tick_font.setPointSizeF(8 * theme.font_scale)
         for key, plot in self.plots.items():
             for side in ("left", "bottom"):

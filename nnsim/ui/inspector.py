@@ -33,6 +33,7 @@ from nnsim.ui.palette import (
     POSITIVE,
     POSITIVE_LIGHT,
     Theme,
+    apply_font_scale,
 )
 
 HINT = "Click a neuron on the canvas to inspect it."
@@ -211,16 +212,14 @@ class Inspector(QWidget):
     def set_theme(self, theme: Theme) -> None:
         """Colours of the plot and font sizes of ``theme``."""
         self._theme = theme
-        dark = sum(theme.background) < 3 * 128  # the deep hues vanish on a dark background
+        dark = theme.is_dark  # the deep hues vanish on a dark background
         self._weight_colours = ({False: NEGATIVE_LIGHT, True: POSITIVE_LIGHT} if dark
                                 else {False: NEGATIVE, True: POSITIVE})
-        font = QFont(self.font())
-        font.setPointSizeF(self._base_point_size * theme.font_scale)
-        self.setFont(font)
+        apply_font_scale(self, self._base_point_size, theme)
         self.plot_widget.setBackground(theme.background)
         # Larger tick labels need a taller plot before the axes eat all of it.
         self.plot_widget.setMinimumHeight(round(70 + 45 * theme.font_scale))
-        tick_font = QFont(font)
+        tick_font = QFont(self.font())
         tick_font.setPointSizeF(8 * theme.font_scale)
         style = {"color": "#{:02x}{:02x}{:02x}".format(*theme.foreground),
                  "font-size": f"{round(9 * theme.font_scale)}pt"}

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnsim.core.lessons import Lesson
-from nnsim.ui.palette import Theme
+from nnsim.ui.palette import Theme, apply_font_scale
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
 
@@ -167,10 +167,8 @@ class LessonBrowser(QWidget):
 
     def set_theme(self, theme: Theme) -> None:
         """Scale the fonts: the notes are read from the back of the room in projector mode."""
-        font = QFont(self.font())
-        font.setPointSizeF(self._base_point_size * theme.font_scale)
-        self.setFont(font)
-        notes_font = QFont(font)
+        apply_font_scale(self, self._base_point_size, theme)
+        notes_font = QFont(self.font())
         notes_font.setPointSizeF(self._base_point_size * theme.font_scale * 1.1)
         self.notes.setFont(notes_font)
         self.notes.document().setDefaultFont(notes_font)

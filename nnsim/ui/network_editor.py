@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnsim.core.activations import activation_names
-from nnsim.ui.palette import Theme
+from nnsim.ui.palette import Theme, apply_font_scale
 
 MAX_UNITS = 512
 WARNING = (180, 60, 0)  # a dark orange that reads on light and grey panels
@@ -149,9 +149,7 @@ class NetworkEditor(QWidget):
 
     def set_theme(self, theme: Theme) -> None:
         """Scale the fonts with ``theme.font_scale``."""
-        font = QFont(self.font())
-        font.setPointSizeF(self._base_point_size * theme.font_scale)
-        self.setFont(font)
+        apply_font_scale(self, self._base_point_size, theme)
         self._fit_width()
 
     def _fit_width(self) -> None:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QWidget
 
 NEGATIVE = (33, 102, 172)     # blue
 POSITIVE = (230, 97, 1)       # orange
@@ -37,6 +38,11 @@ class Theme:
     grid: tuple[int, int, int]
     font_scale: float = 1.0
     stroke_scale: float = 1.0
+
+    @property
+    def is_dark(self) -> bool:
+        """A dark background: light variants of the palette's colours read better on it."""
+        return sum(self.background) < 3 * 128
 
 
 LIGHT = Theme("light", (255, 255, 255), (30, 30, 30), (236, 236, 236), (200, 200, 200))
@@ -66,3 +72,10 @@ def value_colour(value: float, scale: float = 1.0, theme: Theme = LIGHT) -> QCol
 def output_colour(out: float, theme: Theme = LIGHT) -> QColor:
     """A neuron's fill for an output in [0, 1] (0.5 neutral): the same palette as weights."""
     return value_colour(2.0 * float(out) - 1.0, 1.0, theme)
+
+
+def apply_font_scale(widget: QWidget, base_point_size: float, theme: Theme) -> None:
+    """Set ``widget``'s font to ``base_point_size`` times the theme's font scale."""
+    font = QFont(widget.font())
+    font.setPointSizeF(base_point_size * theme.font_scale)
+    widget.setFont(font)

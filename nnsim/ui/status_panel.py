@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from nnsim.core.snapshot import Snapshot
-from nnsim.ui.palette import Theme
+from nnsim.ui.palette import Theme, apply_font_scale
 
 #: Widest text each label shows, to reserve its width.
 WIDEST = {"epoch": "epoch 10,000 / 10,000", "loss": "loss 0.000000",
@@ -87,9 +86,7 @@ class StatusPanel(QWidget):
 
     def set_theme(self, theme: Theme) -> None:
         """Scale the fonts with ``theme.font_scale``."""
-        font = QFont(self.font())
-        font.setPointSizeF(self._base_point_size * theme.font_scale)
-        self.setFont(font)
+        apply_font_scale(self, self._base_point_size, theme)
         self._reserve_widths()
 
     def _reserve_widths(self) -> None:

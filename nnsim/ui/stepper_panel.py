@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from nnsim.core.explain import Step, backward_steps, forward_steps
 from nnsim.core.traces import BackwardTrace, ForwardTrace
-from nnsim.ui.palette import LIGHT, Theme
+from nnsim.ui.palette import LIGHT, Theme, apply_font_scale
 from nnsim.ui.step_log import StepLog
 
 KEYS = {Qt.Key.Key_Right: "next_step", Qt.Key.Key_PageDown: "next_step",
@@ -354,9 +354,7 @@ class StepperPanel(QWidget):
 
     def set_theme(self, theme: Theme) -> None:
         """Colours and font sizes of ``theme``; projector mode enlarges the formulas."""
-        font = QFont(self.font())
-        font.setPointSizeF(self._base_point_size * theme.font_scale)
-        self.setFont(font)
+        apply_font_scale(self, self._base_point_size, theme)
         self.log.set_theme(theme)
         self.message_label.setStyleSheet("color: rgb(200, 60, 0)")
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnsim.ui.palette import LIGHT, Theme
+from nnsim.ui.palette import LIGHT, Theme, apply_font_scale
 
 #: Speed slider stops: 1-2-5 steps per second; the last stop (None) is unlimited.
 SPEEDS: tuple[float | None, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000,
@@ -223,10 +223,8 @@ class TrainingControls(QWidget):
 
     def set_theme(self, theme: Theme) -> None:
         """Scale the fonts with ``theme.font_scale`` (colours follow the application palette)."""
-        font = QFont(self.font())
-        font.setPointSizeF(self._base_point_size * theme.font_scale)
-        self.setFont(font)
-        bold = QFont(font)
+        apply_font_scale(self, self._base_point_size, theme)
+        bold = QFont(self.font())
         bold.setBold(True)
         self.train_button.setFont(bold)
         self.train_button.setMinimumHeight(round(1.8 * self.fontMetrics().height()))
