@@ -640,11 +640,12 @@ class AppController(QObject):
         n_in = self.data.X_train.shape[1]
         built = []
         initializer = self.lesson.initializer if self.lesson is not None else "lecture"
+        dtype = self.network().dtype if self.model is not None else np.float64
         try:
             for spec in layers:
                 built.append(Dense(n_in, int(spec["units"]), spec.get("activation", "sigmoid"),
                                    bool(spec.get("bias", True)), alpha=spec.get("alpha"),
-                                   initializer=initializer, seed=rng))
+                                   initializer=initializer, seed=rng, dtype=dtype))
                 n_in = int(spec["units"])
             model = Network(built)
         except (ValueError, KeyError) as error:

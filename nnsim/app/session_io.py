@@ -53,7 +53,7 @@ def restore_session(controller: AppController, session: Session) -> None:
     layers, n_in = [], int(session.architecture["inputs"])
     for spec in session.architecture["layers"]:
         layers.append(Dense(n_in, int(spec["units"]), spec["activation"], bool(spec["bias"]),
-                            alpha=spec.get("alpha")))
+                            alpha=spec.get("alpha"), dtype=session.weights[0][0].dtype))
         n_in = int(spec["units"])
     network = Network(layers)
     network.set_weights(session.weights)

@@ -29,6 +29,8 @@ KINDS = ("activations", "perceptron", "network")
 PANELS = ("canvas", "curves", "gallery", "stepper", "boundary", "truth_table", "comparison",
           "digits", "evaluation", "inspector")
 REPORTS = ("rows", "classification", "none")
+#: float32 halves the time of a big net's matrix products; float64 keeps the lecture's digits.
+DTYPES = ("float64", "float32")
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class Lesson:
     validation_split: float | None = None
     layers: tuple[LayerSpec, ...] = ()
     initializer: str = "lecture"
+    dtype: str = "float64"
     learning_rate: float = 0.1
     momentum: float = 0.0
     epochs: int = 10
@@ -98,7 +101,7 @@ class Lesson:
         layers, n_in = [], n_inputs
         for spec in self.layers:
             layer = Dense(n_in, spec.units, spec.activation, spec.bias, alpha=spec.alpha,
-                          initializer=self.initializer, seed=rng)
+                          initializer=self.initializer, seed=rng, dtype=np.dtype(self.dtype))
             if spec.weights is not None:
                 layer.set_weights(spec.weights, spec.bias_values)
             layers.append(layer)
@@ -289,7 +292,8 @@ def parse_lesson(text: str, path: Path) -> Lesson:
     if kind == "network":
         model = top.table_at("model")
         fields.update(layers=_read_layers(model),
-                      initializer=model.get("initializer", str, "lecture", initializer_names()))
+                      initializer=model.get("initializer", str, "lecture", initializer_names()),
+                      dtype=model.get("dtype", str, "float64", DTYPES))
     lesson = Lesson(**fields)
     _check_against_data(lesson, model if kind == "network" else top)
     return lesson
