@@ -146,12 +146,17 @@ class SessionFiles:
         if self.controller.model is None:
             warn(self.controller.window, "Nothing to save", "This lesson has no model.")
             return False
-        self.controller.stop_training()
+        controller = self.controller
+        resume = controller._running_unpaused()
+        controller.stop_training()
         try:
-            written = save_session(session_of(self.controller), path)
+            written = save_session(session_of(controller), path)
         except SessionError as error:
-            warn(self.controller.window, "Cannot save the session", str(error))
+            warn(controller.window, "Cannot save the session", str(error))
             return False
+        finally:
+            if resume:  # saving is a pause, not an end: training goes on from the saved state
+                controller.start_training()
         self.path = written
         self._remember(written)
         self.controller.window.statusBar().showMessage(f"Saved {written}", 5000)

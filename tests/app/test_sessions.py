@@ -72,3 +72,17 @@ def test_saving_writes_atomically_and_keeps_the_old_file_on_error(nnsim_app, tmp
     assert not nnsim_app.sessions.save_to(path)
     assert path.read_bytes() == original
     assert not [p for p in tmp_path.iterdir() if p.suffix == ".tmp"]
+
+
+def test_saving_while_training_saves_a_consistent_copy_and_trains_on(nnsim_app, qtbot,
+                                                                    tmp_path):
+    controller = nnsim_app.controller
+    controller.epochs = 0
+    controller.start_training()
+    qtbot.waitUntil(lambda: controller.last_snapshot.step > 20, timeout=10_000)
+    assert nnsim_app.sessions.save_to(tmp_path / "live.nnsim")
+    assert controller.is_training
+    from nnsim.core.session import load_session
+
+    saved = load_session(tmp_path / "live.nnsim")
+    assert saved.epoch == len(saved.history["loss"]) > 0
