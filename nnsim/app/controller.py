@@ -14,15 +14,16 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from nnsim.app.data_link import CLOUDS, DataLink
+from nnsim.app.digits_link import DigitsLink
 from nnsim.app.frame_pacer import FramePacer
 from nnsim.app.main_window import MainWindow
 from nnsim.app.messages import DIVERGED, NOT_SEPARABLE, TRAINING_FAILED, warn
+from nnsim.app.stepper_link import StepperLink
 from nnsim.core.errors import DatasetError, LessonError
-from nnsim.core.explain import neuron_names
 from nnsim.core.history import History
 from nnsim.core.layers import Dense
 from nnsim.core.lessons import Lesson, LessonData, list_lessons, load_lesson
-from nnsim.core.metrics import predicted_classes
 from nnsim.core.network import Network
 from nnsim.core.optimizers import SGD
 from nnsim.core.perceptron import Perceptron
@@ -35,7 +36,6 @@ from nnsim.training.worker import TrainerThread
 Weights = list[tuple[np.ndarray, np.ndarray | None]]
 COMPANION = "companion"
 CURVES_INTERVAL = 0.5
-CLOUDS = ("moons", "circles", "gaussian", "spiral")
 
 
 class SetWeights(QUndoCommand):
@@ -53,7 +53,7 @@ class SetWeights(QUndoCommand):
         self.controller.write_weights(self.before)
 
 
-class AppController(QObject):
+class AppController(StepperLink, DigitsLink, DataLink, QObject):
     """Lesson, model, training and drawing for one MainWindow."""
 
     lesson_loaded = Signal(str)
@@ -658,250 +658,4 @@ class AppController(QObject):
         self.last_status = "ready"
         self.window.boundary.show_message(None)
         self.window.controls.set_enabled_for("network")
-        self._configure_views()
-
-    @Slot(object, object)
-    def replace_points(self, X: np.ndarray, y: np.ndarray) -> None:
-        """The user added, moved or removed points on the boundary plot."""
-        if self.data is None or len(X) == 0:
-            return
-        self.stop_training()
-        self.data = dataclasses.replace(self.data, X_train=np.asarray(X, float),
-                                        y_train=np.asarray(y, int), X_test=np.asarray(X, float),
-                                        y_test=np.asarray(y, int), held_out=False)
-        self.probe_index = min(self.probe_index, len(X) - 1)
-        self.show_still()
-
-    # -- inspector, stepper, digits, evaluation ---------------------------------------------
-
-    @Slot(int, int)
-    def inspect_neuron(self, layer: int, index: int) -> None:
-        """Show a clicked neuron in the inspector and on its activation curve."""
-        snapshot = self.last_snapshot
-        if snapshot is None or snapshot.activations is None or self.model is None:
-            return
-        network = self.network()
-        names = neuron_names(network.sizes)
-        w = self.window
-        if layer == 0:
-            value = float(snapshot.activations[0][index])
-            w.inspector.show_neuron(names[0][index], "input", [], None, None, value)
-            w.gallery.show_point(None, None)
-            return
-        W, b = snapshot.weights[layer - 1]
-        inputs = snapshot.activations[layer - 1]
-        net = float(inputs @ W[:, index] + (0.0 if b is None else b[index]))
-        out = float(snapshot.activations[layer][index])
-        activation = network.layers[layer - 1].activation.name
-        incoming = [(names[layer - 1][i], float(W[i, index])) for i in range(W.shape[0])]
-        w.inspector.show_neuron(names[layer][index], activation, incoming,
-                                None if b is None else float(b[index]), net, out)
-        w.gallery.show_point(activation, net)
-
-    def _stepper_network(self) -> Network:
-        network = self.network().copy()
-        if self.last_snapshot is not None and self.is_training:
-            network.set_weights(self.last_snapshot.weights)
-        return network
-
-    @Slot()
-    def refresh_stepper(self) -> None:
-        """Recompute the stepper's traces from the current weights and its chosen input."""
-        if self.model is None or self.data is None:
-            return
-        network = self._stepper_network()
-        if network.sizes[0] > 16 or sum(network.sizes) > 60:
-            return
-        stepper = self.window.stepper
-        if self.stepper_input is not None and len(self.stepper_input[0]) == network.sizes[0]:
-            row, target = self.stepper_input
-            if target is None:
-                target = stepper.target()
-        else:
-            row = self.data.X_train[self.probe_index]
-            target = float(self.data.y_train[self.probe_index])
-        row = np.asarray(row, dtype=float)
-        forward = network.forward_trace(row)
-        backward = None
-        if target is not None and network.layers[-1].activation.derivative is not None or (
-                target is not None and network.layers[-1].activation.name == "softmax"):
-            try:
-                backward = network.backward_trace(row, target, self.loss_name,
-                                                  stepper.learning_rate())
-            except ValueError:
-                backward = None
-        self.backward_trace = backward
-        stepper.set_traces(forward, backward, target)
-
-    @Slot(object, object)
-    def _on_stepper_input(self, row: object, target: object) -> None:
-        self.stepper_input = (np.asarray(row, dtype=float),
-                              None if target is None else float(target))
-        self.refresh_stepper()
-
-    @Slot(object)
-    def _on_step_shown(self, step: object) -> None:
-        canvas = self.window.canvas
-        if step is None:
-            canvas.clear_highlight()
-            canvas.show_gradients(None)
-            return
-        canvas.highlight(step.layer, step.neuron, step.phase)
-        trace = self.backward_trace
-        if step.phase in ("delta", "gradient", "update") and trace is not None:
-            canvas.show_gradients(trace.gradients())
-        else:
-            canvas.show_gradients(None)
-
-    @Slot(object, object)
-    def _on_point_clicked(self, row: object, label: object) -> None:
-        self._on_stepper_input(row, label)
-        if self.window.docks["stepper"].isVisible():
-            self.window.docks["stepper"].raise_()
-
-    @Slot(object)
-    def _on_plane_clicked(self, point: object) -> None:
-        self._on_stepper_input(point, None)
-
-    def _activations(self, weights, row: np.ndarray) -> tuple[np.ndarray, ...]:
-        """Every layer's output for ``row`` under ``weights`` (the model's own functions)."""
-        outputs = [np.asarray(row, dtype=float)]
-        x = outputs[0][np.newaxis]
-        for layer, (W, b) in zip(self.network().layers, weights, strict=True):
-            net = x @ W if b is None else x @ W + b
-            x = layer.activation.function(net)
-            outputs.append(x[0])
-        return tuple(outputs)
-
-    def _configure_digit_pad(self) -> None:
-        """The pad reads with the pretrained model until this lesson's model has trained."""
-        network = self.network()
-        kind = {64: "digits", 784: "mnist"}.get(network.sizes[0])
-        self.pad_row = None
-        if kind is None:
-            self.pad_network = None
-            self.window.digit_pad.set_model(None, "mnist")
-            return
-        self.pad_network = network.copy()
-        if self.history.epochs == 0:
-            from nnsim.core import pretrained
-
-            try:
-                self.pad_network = pretrained.load(kind)
-            except (OSError, ValueError):
-                pass
-        self.window.digit_pad.set_model(self.pad_network.predict, kind)
-
-    @Slot()
-    def _refresh_digit_model(self) -> None:
-        """While training and after it, the pad reads with the lesson's own network."""
-        if self.model is None or self.network().sizes[0] not in (64, 784):
-            return
-        if self.history.epochs == 0 and not self.is_training:
-            return
-        network = self.network().copy()
-        if self.is_training and self.last_snapshot is not None:
-            network.set_weights(self.last_snapshot.weights)
-        self.pad_network = network
-        kind = "digits" if network.sizes[0] == 64 else "mnist"
-        self.window.digit_pad.set_model(network.predict, kind)
-
-    @Slot(object)
-    def _on_digit_input(self, row: object) -> None:
-        """Show the pad's preprocessed digit as the canvas's input, with the activations of the
-        network that reads it (the bars and the canvas agree)."""
-        self.pad_row = np.asarray(row, dtype=float)
-        if self.last_snapshot is None or self.model is None or self.is_training:
-            return
-        pad = self.pad_network
-        weights = tuple(pad.get_weights()) if pad is not None and pad.sizes == \
-            self.network().sizes else self.last_snapshot.weights
-        self.window.canvas.show_snapshot(dataclasses.replace(
-            self.last_snapshot, activations=self._activations(weights, self.pad_row)))
-
-    @Slot()
-    def _on_digit_cleared(self) -> None:
-        self.pad_row = None
-        if self.last_snapshot is not None:
-            self.window.canvas.show_snapshot(self.last_snapshot)
-
-    @Slot()
-    def load_pretrained(self) -> None:
-        """Put the shipped pretrained network in place of the model (digits and MNIST)."""
-        if self.data is None:
-            return
-        kind = {64: "digits", 784: "mnist"}.get(self.data.X_train.shape[1])
-        if kind is None:
-            warn(self.window, "No pretrained model",
-                 "Pretrained models exist for the digits and MNIST lessons only.")
-            return
-        from nnsim.core import pretrained
-
-        try:
-            network = pretrained.load(kind)
-        except (OSError, ValueError) as error:
-            warn(self.window, "Cannot load the pretrained model", str(error))
-            return
-        self.stop_training()
-        self.model = network
-        self.optimizer = SGD(self.learning_rate)
-        self.history = History()
-        self.undo_stack.clear()
-        self._configure_views()
-        self.window.digit_pad.set_model(network.predict, kind)
-        self.pad_network = network
-        self.evaluate()
-
-    def evaluate(self) -> None:
-        """Classification report and confusion matrix on the held-out rows."""
-        if self.model is None or self.data is None or self.is_training:
-            return
-        data = self.data
-        predicted = predicted_classes(self.network().predict(data.X_test))
-        self.window.evaluation.show_evaluation(data.y_test, predicted, data.X_test,
-                                               data.image_shape)
-
-    def set_cloud(self, name: str | None = None, noise: float | None = None,
-                  resample: bool = False) -> None:
-        """Data menu: another 2-D point cloud, noise level or sample for a 2-D lesson."""
-        if self.lesson is None or self.lesson.dataset not in CLOUDS or self.data is None:
-            return
-        from nnsim.core.datasets import load_dataset, train_test_split
-
-        options = dict(self.cloud_options)
-        options["name"] = name or options["name"]
-        if noise is not None:
-            options["noise"] = float(noise)
-        if resample:
-            options["seed"] = int(options.get("seed", 0)) + 1
-        loader_options = {k: v for k, v in options.items() if k != "name"}
-        try:
-            dataset = load_dataset(options["name"], **loader_options)
-            X_train, X_test, y_train, y_test = train_test_split(
-                dataset, test_size=self.lesson.test_size or 0.25, seed=self.seed)
-        except (DatasetError, ValueError) as error:
-            warn(self.window, "Cannot make these points", str(error))
-            return
-        self.cloud_options = options
-        self.replace_data(LessonData(X_train, y_train, X_test, y_test, dataset.n_classes, None,
-                                     dataset.feature_names, True))
-        self._sync_data_menu()
-
-    def _sync_data_menu(self) -> None:
-        w = self.window
-        enabled = self.lesson is not None and self.lesson.dataset in CLOUDS
-        w.data_menu.setEnabled(enabled)
-        if not enabled:
-            return
-        for action in w.cloud_actions.actions():
-            action.setChecked(action.data() == self.cloud_options.get("name"))
-        for action in w.noise_actions.actions():
-            action.setChecked(abs(action.data() - self.cloud_options.get("noise", -1)) < 1e-9)
-
-    def replace_data(self, data: LessonData) -> None:
-        """New rows for the current lesson (e.g. the full MNIST); the model is kept."""
-        self.stop_training()
-        self.data = data
-        self.history = History()
-        self.probe_index = 0
         self._configure_views()
