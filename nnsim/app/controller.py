@@ -193,7 +193,7 @@ class AppController(StepperLink, DigitsLink, DataLink, QObject):
             self.model = Network([neuron])
             self._configure_views()
             w.gallery.show_point(None, None)
-            w.resizeDocks([w.docks["gallery"]], [760], Qt.Orientation.Horizontal)
+            w.resizeDocks([w.docks["gallery"]], [640], Qt.Orientation.Horizontal)
         else:
             self.model = lesson.build_model(data.X_train.shape[1], seed=self.seed)
             self._configure_views()
