@@ -460,7 +460,7 @@ class NetworkCanvas(QWidget):
         outside = px["bias"] < 9   # "+1" moves left of a node too small to hold it
         for item, role, x, y in self._labels:
             size = 10 * scale if role == "bias" and outside else px[role]
-            item.setVisible(size >= 7)
+            item.setVisible(round(size) >= 7)
             font = item.textItem.font()
             font.setPixelSize(max(round(size), 1))
             item.setFont(font)
@@ -793,7 +793,7 @@ class NodeLabels(pg.GraphicsObject):
     def set_pixel_size(self, size: float) -> None:
         """Font size in pixels; below 7 px the labels hide (hovering still tells)."""
         self._font.setPixelSize(max(round(size), 1))
-        self.setVisible(size >= 7)
+        self.setVisible(round(size) >= 7)  # the size drawn, so 6.9 px shows as the 7 px it is
         self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt name)
