@@ -334,6 +334,8 @@ class AppController(StepperLink, DigitsLink, DataLink, QObject):
 
     def _with_run_offsets(self, snapshot: Snapshot) -> Snapshot:
         """A run's snapshot seen against everything trained before it."""
+        if not self.history:  # the first run: the trainer's copy is already the whole story
+            return snapshot
         history = {key: list(values) for key, values in self.history.items()}
         for key, values in snapshot.history.items():
             history.setdefault(key, []).extend(values)
@@ -636,18 +638,11 @@ class AppController(StepperLink, DigitsLink, DataLink, QObject):
         if self.data is None:
             return
         self.stop_training()
-        rng = np.random.default_rng(self.seed)
-        n_in = self.data.X_train.shape[1]
-        built = []
         initializer = self.lesson.initializer if self.lesson is not None else "lecture"
         dtype = self.network().dtype if self.model is not None else np.float64
         try:
-            for spec in layers:
-                built.append(Dense(n_in, int(spec["units"]), spec.get("activation", "sigmoid"),
-                                   bool(spec.get("bias", True)), alpha=spec.get("alpha"),
-                                   initializer=initializer, seed=rng, dtype=dtype))
-                n_in = int(spec["units"])
-            model = Network(built)
+            model = Network.from_spec({"inputs": self.data.X_train.shape[1], "layers": layers},
+                                      initializer=initializer, seed=self.seed, dtype=dtype)
         except (ValueError, KeyError) as error:
             warn(self.window, "Cannot build this network", str(error))
             return

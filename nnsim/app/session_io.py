@@ -16,7 +16,6 @@ from nnsim.app.controller import AppController
 from nnsim.app.messages import warn
 from nnsim.core.errors import DatasetError, LessonError
 from nnsim.core.history import History
-from nnsim.core.layers import Dense
 from nnsim.core.network import Network
 from nnsim.core.optimizers import SGD
 from nnsim.core.perceptron import Perceptron
@@ -50,12 +49,7 @@ def restore_session(controller: AppController, session: Session) -> None:
 
     The model is built and checked before the current lesson is replaced.
     """
-    layers, n_in = [], int(session.architecture["inputs"])
-    for spec in session.architecture["layers"]:
-        layers.append(Dense(n_in, int(spec["units"]), spec["activation"], bool(spec["bias"]),
-                            alpha=spec.get("alpha"), dtype=session.weights[0][0].dtype))
-        n_in = int(spec["units"])
-    network = Network(layers)
+    network = Network.from_spec(session.architecture, dtype=session.weights[0][0].dtype)
     network.set_weights(session.weights)
     controller.load_lesson(session.lesson)
     if controller.data is None or controller.data.X_train.shape[1] != network.sizes[0]:

@@ -54,6 +54,21 @@ class Network:
         return cls([Dense(sizes[i], sizes[i + 1], acts[i], biases[i], initializer=initializer,
                           seed=rng, dtype=dtype) for i in range(n_layers)])
 
+    @classmethod
+    def from_spec(cls, spec: dict, *, initializer: str = "lecture",
+                  seed: int | np.random.Generator | None = None,
+                  dtype: type | np.dtype = np.float64) -> Network:
+        """The inverse of ``spec()``: {"inputs": n, "layers": [{"units", "activation",
+        "bias", "alpha"}, ...]} with fresh weights from ``initializer``."""
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        layers, n_in = [], int(spec["inputs"])
+        for layer in spec["layers"]:
+            layers.append(Dense(n_in, int(layer["units"]), layer.get("activation", "sigmoid"),
+                                bool(layer.get("bias", True)), alpha=layer.get("alpha"),
+                                initializer=initializer, seed=rng, dtype=dtype))
+            n_in = int(layer["units"])
+        return cls(layers)
+
     @property
     def sizes(self) -> list[int]:
         """[inputs, neurons of each layer...]."""

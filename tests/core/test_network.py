@@ -278,3 +278,16 @@ def test_evaluate():
     assert result["loss"] == pytest.approx(net.loss(XOR_X, XOR_Y, "sse"))
     out = net.predict(XOR_X)[:, 0]
     assert result["accuracy"] == np.mean((out >= 0.5) == XOR_Y)
+
+
+def test_from_spec_is_the_inverse_of_spec():
+    from nnsim.core.layers import Dense as _Dense
+    from nnsim.core.network import Network as _Network
+
+    original = _Network([_Dense(2, 3, "leaky_relu", alpha=0.2), _Dense(3, 1, "sigmoid", False)])
+    rebuilt = _Network.from_spec(original.spec(), seed=4, dtype=np.float32)
+    assert rebuilt.spec() == original.spec()
+    assert rebuilt.sizes == [2, 3, 1] and rebuilt.dtype == np.float32
+    assert rebuilt.layers[0].activation.alpha == 0.2 and rebuilt.layers[1].bias is None
+    again = _Network.from_spec(original.spec(), seed=4, dtype=np.float32)
+    np.testing.assert_array_equal(rebuilt.layers[0].weights, again.layers[0].weights)
