@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from nnsim.core.activations import LECTURE_ACTIVATIONS, get_activation
 from nnsim.core.explain import backward_steps, forward_steps
@@ -21,6 +20,7 @@ from nnsim.core.lessons import Lesson, LessonData
 from nnsim.core.metrics import classification_report, predicted_classes
 from nnsim.core.network import Network
 from nnsim.core.perceptron import Perceptron
+from nnsim.training.blas_threads import one_blas_thread
 
 Print = Callable[[str], None]
 
@@ -67,12 +67,9 @@ def run_lesson(lesson: Lesson, options: RunOptions, say: Print = print) -> int:
         return 0
     seed = lesson.seed if options.seed is None else options.seed
     data = lesson.load_data(seed=seed, path=options.data_path)
-    # One BLAS thread, as the app's trainer: on small nets OpenBLAS's thread hand-offs cost
-    # more than they save (the digits lesson trains 2-3x faster), and results match the app.
-    with threadpool_limits(limits=1):
-        if lesson.kind == "perceptron":
-            return _run_perceptron(lesson, data, options, seed, say)
-        return _run_network(lesson, data, options, seed, say)
+    if lesson.kind == "perceptron":
+        return _run_perceptron(lesson, data, options, seed, say)
+    return _run_network(lesson, data, options, seed, say)
 
 
 def print_activation_table(say: Print) -> None:
@@ -137,7 +134,10 @@ def _run_network(lesson: Lesson, data: LessonData, options: RunOptions, seed: in
         elif epoch == 1 or epoch % lesson.log_every == 0 or epoch == epochs:
             say(f"[INFO] epoch={epoch}, loss={logs['loss']:.7f}")
 
-    with stop_on_interrupt(lambda: setattr(model, "stop_training", True), say):
+    # One BLAS thread, as the app's trainer: on small nets OpenBLAS's thread hand-offs cost
+    # more than they save (the digits lesson trains 2-3x faster), and results match the app.
+    with (one_blas_thread(model),
+          stop_on_interrupt(lambda: setattr(model, "stop_training", True), say)):
         history = model.fit(data.X_train, data.y_train, epochs=epochs, batch_size=batch_size,
                             optimizer=optimizer, loss=lesson.loss, shuffle=lesson.shuffle,
                             validation_data=validation, seed=seed, on_epoch_end=log)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from nnsim.core.blas_update import add_product
 from nnsim.core.history import History
 from nnsim.core.layers import Dense
 from nnsim.core.losses import Loss, get_loss
@@ -205,18 +206,20 @@ class Network:
         grads: Gradients = [None] * len(self.layers)  # type: ignore[list-item]
         for i in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[i]
-            dW = np.dot(inputs[i].T, delta)
             db = None if layer.bias is None else np.add.reduce(delta, axis=0)
-            if i:
+            below_delta = None
+            if i:  # passed down with the weights this delta was found with, before any update
                 below = self.layers[i - 1].activation
-                delta = below.backward(nets[i - 1], outs[i - 1], np.dot(delta, layer.weights.T),
-                                       reuse=True)
+                below_delta = below.backward(nets[i - 1], outs[i - 1],
+                                             np.dot(delta, layer.weights.T), reuse=True)
             if apply:
-                layer.weights += dW
+                if not add_product(layer.weights, inputs[i], delta):
+                    layer.weights += np.dot(inputs[i].T, delta)
                 if db is not None:
                     layer.bias += db  # type: ignore[operator]
             else:
-                grads[i] = (dW, db)
+                grads[i] = (np.dot(inputs[i].T, delta), db)
+            delta = below_delta  # type: ignore[assignment]
         return grads
 
     # -- training ----------------------------------------------------------------------------

@@ -9,9 +9,9 @@ run's ``TrainingControl`` (thread-safe primitives), never through signals into t
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
-from threadpoolctl import threadpool_limits
 
 from nnsim.core.snapshot import Snapshot
+from nnsim.training.blas_threads import one_blas_thread
 from nnsim.training.control import TrainingControl
 from nnsim.training.loop import TrainingJob, TrainingResult, run_training
 from nnsim.training.mailbox import LatestMailbox
@@ -39,7 +39,7 @@ class TrainingWorker(QObject):
         """Train; emit ``finished(result)`` or ``failed(message)``."""
         try:
             # One BLAS thread for the trainer leaves the other core to the GUI (DESIGN.md, 7).
-            with threadpool_limits(limits=1):
+            with one_blas_thread(self.job.model):
                 result = run_training(self.job, self.control, self._publish)
         except Exception as error:  # noqa: BLE001 - an escaped exception would kill the thread
             self.failed.emit(str(error) or type(error).__name__)
