@@ -33,6 +33,7 @@ import numpy as np  # noqa: E402
 from PySide6.QtCore import QSettings, QTimer  # noqa: E402
 
 from nnsim.app.application import NnsimApp  # noqa: E402
+from nnsim.app.controller import TRAINER_CHOICE  # noqa: E402
 from nnsim.app.main import make_application  # noqa: E402
 from nnsim.training.control import TrainingControl  # noqa: E402
 from nnsim.training.loop import run_training  # noqa: E402
@@ -121,38 +122,57 @@ def start_time() -> float:
     return float(result.stdout.strip().splitlines()[-1])
 
 
+def open_app(trainer: str) -> NnsimApp:
+    """A window whose controller trains in a ``trainer`` ("thread" or "process")."""
+    os.environ[TRAINER_CHOICE] = trainer
+    settings = QSettings(os.path.join(os.path.dirname(__file__), f".bench-{trainer}.ini"),
+                         QSettings.Format.IniFormat)
+    nnsim = NnsimApp(settings)
+    nnsim.start("backprop-xor")
+    nnsim.window.resize(1280, 800)
+    return nnsim
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lessons", default="spiral,mnist-keras")
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--trainers", default="thread,process",
+                        help="which trainers to measure side by side (thread, process)")
     args = parser.parse_args(argv)
     app = make_application()
-    nnsim = NnsimApp(QSettings(os.path.join(os.path.dirname(__file__), ".bench-settings.ini"),
-                               QSettings.Format.IniFormat))
-    nnsim.start("backprop-xor")
-    nnsim.window.resize(1280, 800)
-    nnsim.window.show()
-    print(f"{'lesson':<14} {'headless':>10} {'live':>10} {'kept':>7} {'fps':>6} "
-          f"{'late p99':>9}")
+    trainers = args.trainers.split(",")
+    apps = {trainer: open_app(trainer) for trainer in trainers}
+    print(f"{'lesson':<14} {'trainer':<8} {'headless':>10} {'live':>10} {'kept':>7} "
+          f"{'fps':>6} {'late p99':>9}")
     for name in args.lessons.split(","):
-        nnsim.controller.load_lesson_safely(name)
-        app.processEvents()
-        alone, live = [], []
-        probed = []
+        alone: list[float] = []
+        live: dict[str, list[dict]] = {trainer: [] for trainer in trainers}
+        probed: dict[str, list[dict]] = {trainer: [] for trainer in trainers}
+        for nnsim in apps.values():
+            nnsim.controller.load_lesson_safely(name)
         for _ in range(args.repeats):
-            alone.append(headless_rate(nnsim, args.seconds))
-            live.append(live_rate(nnsim, app, args.seconds, probe=False))
-            probed.append(live_rate(nnsim, app, args.seconds, probe=True))
+            alone.append(headless_rate(apps[trainers[0]], args.seconds))
+            for trainer, nnsim in apps.items():
+                nnsim.window.show()  # one window at a time: a hidden one draws nothing
+                app.processEvents()
+                live_rate(nnsim, app, 0.5, probe=False)  # the child process starts here
+                live[trainer].append(live_rate(nnsim, app, args.seconds, probe=False))
+                probed[trainer].append(live_rate(nnsim, app, args.seconds, probe=True))
+                nnsim.window.hide()
         a = statistics.median(alone)
-        s = statistics.median(r["steps_per_second"] for r in live)
-        fps = statistics.median(r["fps"] for r in live)
-        late = statistics.median(r["late_p99_ms"] for r in probed)
-        print(f"{name:<14} {a:10.1f} {s:10.1f} {100 * s / a:6.1f}% {fps:6.1f} {late:8.1f}ms")
+        for trainer in trainers:
+            s = statistics.median(r["steps_per_second"] for r in live[trainer])
+            fps = statistics.median(r["fps"] for r in live[trainer])
+            late = statistics.median(r["late_p99_ms"] for r in probed[trainer])
+            print(f"{name:<14} {trainer:<8} {a:10.1f} {s:10.1f} {100 * s / a:6.1f}% "
+                  f"{fps:6.1f} {late:8.1f}ms", flush=True)
     starts = sorted(start_time() for _ in range(3))
     print(f"start to first painted window: median {starts[1]:.2f} s (runs: "
           + ", ".join(f"{t:.2f}" for t in starts) + ")")
-    nnsim.window.close()
+    for nnsim in apps.values():
+        nnsim.window.close()
     return 0
 
 

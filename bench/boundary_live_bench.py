@@ -4,8 +4,11 @@ The real path of the app: ``TrainerThread`` runs the loop in a QThread and publi
 (with the 100x100 boundary and neuron maps) into its mailbox; the GUI thread takes the newest on
 ``snapshot_ready`` and draws it through ``FramePacer`` (a drawing budget, at most ``--fps``
 frames a second): ``BoundaryPlot.show_snapshot`` plus a forced repaint. The same job also runs
-with nothing drawn. Runs alternate (headless, live, headless, live, ...) so background load
-hits both alike; the table gives medians.
+with nothing drawn. Both trainers side by side: ``TrainerThread`` (shares the GIL with the
+drawing) and ``TrainerProcess`` (a child process, the app's default); each live run is compared
+with the same trainer's run with nothing drawn; the process draws within twice the budget, as
+the app allows it. Runs alternate (headless, live, ...) so background load hits all alike; the
+table gives medians.
 
     QT_QPA_PLATFORM=offscreen python bench/boundary_live_bench.py
     QT_QPA_PLATFORM=offscreen python bench/boundary_live_bench.py --seconds 5 --repeats 3
@@ -28,12 +31,13 @@ import numpy as np  # noqa: E402
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from nnsim.app.controller import PROCESS_BUDGET_FACTOR  # noqa: E402
 from nnsim.app.frame_pacer import FramePacer  # noqa: E402
 from nnsim.core.datasets import load_dataset, train_test_split  # noqa: E402
 from nnsim.core.network import Network  # noqa: E402
 from nnsim.core.optimizers import SGD  # noqa: E402
 from nnsim.training.loop import TrainingJob  # noqa: E402
-from nnsim.training.worker import TrainerThread  # noqa: E402
+from nnsim.training.worker import TrainerProcess, TrainerThread  # noqa: E402
 from nnsim.ui.boundary_plot import BoundaryPlot  # noqa: E402
 
 
@@ -50,10 +54,10 @@ def spiral_job() -> tuple[TrainingJob, np.ndarray, np.ndarray, np.ndarray]:
     return job, X, y, np.r_[np.zeros(len(X_train), bool), np.ones(len(X_test), bool)]
 
 
-def run(seconds: float, plot: BoundaryPlot | None, fps: float, budget: float) -> dict:
+def run(seconds: float, plot: BoundaryPlot | None, fps: float, budget: float,
+        trainer: TrainerThread | TrainerProcess) -> dict:
     """One run of ``seconds``: steps per second, and frames drawn per second when live."""
     job, *_ = spiral_job()
-    trainer = TrainerThread()
     pacer = None
     costs: list[float] = []
     cpu: list[float] = []
@@ -64,9 +68,12 @@ def run(seconds: float, plot: BoundaryPlot | None, fps: float, budget: float) ->
             begun, begun_cpu = time.perf_counter(), time.thread_time()
             plot.show_snapshot(snapshot)
             viewport.repaint()
+            trainer.frame_drawn()
             costs.append(time.perf_counter() - begun)
             cpu.append(time.thread_time() - begun_cpu)
 
+        if isinstance(trainer, TrainerProcess):
+            budget = min(PROCESS_BUDGET_FACTOR * budget, 0.75)
         pacer = FramePacer(draw, budget_share=budget, max_fps=fps)
 
     def on_snapshot() -> None:
@@ -85,6 +92,9 @@ def run(seconds: float, plot: BoundaryPlot | None, fps: float, budget: float) ->
     loop.exec()
     elapsed = time.perf_counter() - started
     trainer.stop()
+    for signal, slot in ((trainer.snapshot_ready, on_snapshot),
+                         (trainer.finished, results.append), (trainer.finished, loop.quit)):
+        signal.disconnect(slot)
     return {"steps_per_second": results[0].steps / elapsed,
             "fps": (pacer.frames / elapsed) if pacer else 0.0,
             "draw_ms": 1000 * statistics.median(costs) if costs else 0.0,
@@ -110,25 +120,27 @@ def main(argv: list[str] | None = None) -> int:
     plot.set_points(X, y, test)
     plot.show()
     app.processEvents()
-    headless, live = [], []
+    trainers = {"thread": TrainerThread(), "process": TrainerProcess()}
+    run(1.0, None, args.fps, args.budget, trainers["process"])  # the child process starts
+    runs: dict[tuple[str, bool], list[dict]] = {}
     for _ in range(args.repeats):
-        headless.append(run(args.seconds, None, args.fps, args.budget))
-        live.append(run(args.seconds, plot, args.fps, args.budget))
-    alone = statistics.median(r["steps_per_second"] for r in headless)
-    drawn = statistics.median(r["steps_per_second"] for r in live)
-    fps = statistics.median(r["fps"] for r in live)
-    draw_ms = statistics.median(r["draw_ms"] for r in live)
-    draw_cpu_ms = statistics.median(r["draw_cpu_ms"] for r in live)
-    print(f"headless training        {alone:10.0f} steps/s   runs: "
-          + ", ".join(f"{r['steps_per_second']:.0f}" for r in headless))
-    print(f"with the plot live       {drawn:10.0f} steps/s   runs: "
-          + ", ".join(f"{r['steps_per_second']:.0f}" for r in live))
-    print(f"training kept            {100 * drawn / alone:10.1f} %         target >= 80 %  "
-          f"{'met' if drawn >= 0.8 * alone else 'NOT met'}")
-    print(f"frames drawn             {fps:10.1f} per s     target >= 30    "
-          f"{'met' if fps >= 30 else 'NOT met'}")
-    print(f"draw + paint per frame   {draw_ms:10.2f} ms wall, {draw_cpu_ms:.2f} ms CPU (medians)")
-    print(f"GIL switch interval      {sys.getswitchinterval() * 1000:10.2f} ms")
+        for kind, trainer in trainers.items():
+            for live in (False, True):
+                runs.setdefault((kind, live), []).append(
+                    run(args.seconds, plot if live else None, args.fps, args.budget, trainer))
+    trainers["process"].close()
+    print("trainer   headless steps/s   live steps/s   kept    fps   draw+paint per frame")
+    for kind in trainers:
+        alone = statistics.median(r["steps_per_second"] for r in runs[kind, False])
+        live_runs = runs[kind, True]
+        drawn = statistics.median(r["steps_per_second"] for r in live_runs)
+        fps = statistics.median(r["fps"] for r in live_runs)
+        draw_ms = statistics.median(r["draw_ms"] for r in live_runs)
+        draw_cpu_ms = statistics.median(r["draw_cpu_ms"] for r in live_runs)
+        print(f"{kind:<8} {alone:17.0f} {drawn:14.0f} {100 * drawn / alone:6.1f}% {fps:6.1f}"
+              f"   {draw_ms:.2f} ms wall, {draw_cpu_ms:.2f} ms CPU (medians)")
+    print("targets: kept >= 80 %, >= 30 frames per second")
+    print(f"GIL switch interval {sys.getswitchinterval() * 1000:.2f} ms")
     return 0
 
 

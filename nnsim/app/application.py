@@ -56,8 +56,8 @@ class NnsimApp:
         self.window.canvas.fit_to_window()
 
     def shutdown(self) -> None:
-        """Stop every thread quickly (the window is closing)."""
-        self.controller.stop_training(wait_ms=1000)
+        """Stop every thread and the trainer process quickly (the window is closing)."""
+        self.controller.close_trainers()
 
     # -- menu commands -----------------------------------------------------------------------
 
@@ -66,8 +66,7 @@ class NnsimApp:
         dialog = PreferencesDialog(self.window, self.presentation.choice, budget)
         if dialog.exec():
             self.settings.setValue("view/budget", dialog.chosen_budget())
-            self.controller.budget_share = dialog.chosen_budget() / 100
-            self.controller.pacer.budget_share = self.controller.budget_share
+            self.controller.set_drawing_budget(dialog.chosen_budget() / 100)
             self.presentation.set_choice(dialog.chosen_theme())
 
     def export_dialog(self) -> None:

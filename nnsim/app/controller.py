@@ -7,6 +7,7 @@ happens here, in the GUI thread, and only while no training thread is running.
 from __future__ import annotations
 
 import dataclasses
+import os
 import random
 import time
 
@@ -31,7 +32,7 @@ from nnsim.core.snapshot import Snapshot
 from nnsim.training.control import TrainingControl
 from nnsim.training.loop import TrainingJob, TrainingResult
 from nnsim.training.still import still_snapshot
-from nnsim.training.worker import TrainerThread
+from nnsim.training.worker import TrainerProcess, TrainerThread
 
 Weights = list[tuple[np.ndarray, np.ndarray | None]]
 COMPANION = "companion"
@@ -53,6 +54,22 @@ class SetWeights(QUndoCommand):
         self.controller.write_weights(self.before)
 
 
+PROCESS_BUDGET_FACTOR = 2.0
+"""A trainer process loses nothing to drawing, so the GUI may draw twice the chosen share."""
+PROCESS_MAX_FPS = 40.0
+"""Frames a second at most with a trainer process (30 with a thread, which each frame slows)."""
+TRAINER_CHOICE = "NNSIM_TRAINER"
+"""Set to "thread" to train in a thread of the GUI's process instead of a child process."""
+
+
+def make_trainer(parent: QObject) -> TrainerProcess | TrainerThread:
+    """The main trainer: a child process, whose own GIL lets it train at full speed while the
+    GUI draws (bench/app_bench.py measures both); a thread where ``NNSIM_TRAINER=thread``."""
+    if os.environ.get(TRAINER_CHOICE, "").strip().lower() == "thread":
+        return TrainerThread(parent)
+    return TrainerProcess(parent)
+
+
 class AppController(StepperLink, DigitsLink, DataLink, QObject):
     """Lesson, model, training and drawing for one MainWindow."""
 
@@ -64,7 +81,7 @@ class AppController(StepperLink, DigitsLink, DataLink, QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.trainer = TrainerThread(self)
+        self.trainer = make_trainer(self)
         self.trainer.snapshot_ready.connect(self._on_snapshot_ready)
         self.trainer.finished.connect(self._on_finished)
         self.trainer.failed.connect(self._on_failed)
@@ -210,10 +227,7 @@ class AppController(StepperLink, DigitsLink, DataLink, QObject):
         """Give every view the new architecture and data, then draw the model as it stands."""
         w, data, network = self.window, self.data, self.network()
         assert data is not None
-        # Big nets spend their steps in BLAS: a smaller drawing share keeps >= 80 % of training
-        # while the canvas still updates a few times a second.
-        weights = sum(layer.weights.size for layer in network.layers)
-        self.pacer.budget_share = self.budget_share * (0.5 if weights > 50_000 else 1.0)
+        self.set_drawing_budget(self.budget_share)
         activations = [layer.activation.name for layer in network.layers]
         w.canvas.set_architecture(network.sizes, activations,
                                   [layer.bias is not None for layer in network.layers],
@@ -294,6 +308,7 @@ class AppController(StepperLink, DigitsLink, DataLink, QObject):
         finally:
             for control in controls:
                 control.release_after_drawing()
+            self.trainer.frame_drawn()
 
     def _draw_views(self, snapshot: Snapshot) -> None:
         w = self.window
@@ -412,6 +427,19 @@ class AppController(StepperLink, DigitsLink, DataLink, QObject):
             self._digit_refresh.start()
         return True
 
+    def set_drawing_budget(self, share: float) -> None:
+        """Let drawing take about ``share`` of the GUI's time while training."""
+        self.budget_share = share
+        network = self.network() if self.model is not None else None
+        weights = 0 if network is None else sum(layer.weights.size for layer in network.layers)
+        if isinstance(self.trainer, TrainerThread):
+            # Big nets spend their steps in BLAS: a smaller drawing share keeps >= 80 % of a
+            # trainer thread's speed while the canvas still updates a few times a second.
+            self.pacer.budget_share = share * (0.5 if weights > 50_000 else 1.0)
+        else:  # its own GIL: the budget only keeps the GUI free for input
+            self.pacer.budget_share = min(PROCESS_BUDGET_FACTOR * share, 0.75)
+            self.pacer.max_fps = PROCESS_MAX_FPS
+
     def _check_trainable(self) -> bool:
         network = self.network()
         for layer in network.layers[:-1] if isinstance(self.model, Network) else []:
@@ -440,6 +468,12 @@ class AppController(StepperLink, DigitsLink, DataLink, QObject):
         job = self._job(self.companion_model, 0.5, 1, "sse")
         job.epochs = None if self.epochs <= 0 else max(self.epochs, 1000)
         self.companion.start(job, control)
+
+    def close_trainers(self) -> None:
+        """Stop training and end the trainer process (the window is closing)."""
+        self.stop_training(wait_ms=1000)
+        if isinstance(self.trainer, TrainerProcess):
+            self.trainer.close()
 
     def stop_training(self, wait_ms: int = 1000) -> bool:
         """Stop the run (and the companion) and wait for the threads to end."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 
 from nnsim.core.snapshot import Snapshot
 
@@ -34,6 +34,7 @@ class FramePacer(QObject):
         self.frames = 0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)  # coarse timers drift 5 %: 28 fps
         self._timer.timeout.connect(self._draw_latest)
 
     def offer(self, snapshot: Snapshot, urgent: bool = False) -> None:
@@ -75,6 +76,8 @@ class FramePacer(QObject):
         finished = time.perf_counter()
         self.last_cost = finished - started
         self.frames += 1
-        self._next_allowed = finished + self.interval
+        # Start to start: a frame may begin one interval after the last one began, so drawing
+        # takes ``budget_share`` of the time and 30 fps means 30, not 1 / (interval + cost).
+        self._next_allowed = started + self.interval
         if self._latest is not None:
-            self._timer.start(int(self.interval * 1000))
+            self._timer.start(int(max(0.0, self._next_allowed - time.perf_counter()) * 1000))

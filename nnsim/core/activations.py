@@ -39,6 +39,11 @@ class Activation:
     def __call__(self, net: Array) -> Array:
         return self.function(net)
 
+    def __reduce__(self) -> tuple:
+        """Pickled by name (a trainer process gets its network this way): the functions
+        are closures and lambdas, which pickle cannot carry."""
+        return (get_activation, (self.name, self.alpha))
+
     def backward(self, net: Array, out: Array, grad_out: Array, reuse: bool = False) -> Array:
         """dE/dnet from dE/dout: the chain rule through this function.
 

@@ -111,7 +111,8 @@ EpochCallback = Callable[[int, dict[str, float]], object]
 def run_training(job: TrainingJob, control: TrainingControl, publish: Publish, *,
                  clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], object] = time.sleep,
-                 on_epoch_end: EpochCallback | None = None) -> TrainingResult:
+                 on_epoch_end: EpochCallback | None = None,
+                 ready: Callable[[], bool] | None = None) -> TrainingResult:
     """Train ``job.model`` in place until its epochs end, it converges, diverges or is stopped.
 
     Diverged means a batch loss or a weight became NaN or infinite, or an epoch's loss ended
@@ -119,10 +120,14 @@ def run_training(job: TrainingJob, control: TrainingControl, publish: Publish, *
     mean target, or stayed unchanged above that guess (units saturated, nothing learns); the
     weights of the last published Snapshot are then restored. Exceptions (bad
     data, a step activation under backprop) propagate to the caller.
+
+    ``ready`` (optional) says whether the consumer wants a running Snapshot now; while it
+    says no, none is built (a trainer process builds one per frame the GUI draws). Paused,
+    single-step and final Snapshots are always published.
     """
     # Divergence is detected and handled below; NumPy's overflow warnings would only be noise.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        return _Loop(job, control, publish, clock, sleep, on_epoch_end).run()
+        return _Loop(job, control, publish, clock, sleep, on_epoch_end, ready).run()
 
 
 class _Loop:
@@ -130,8 +135,10 @@ class _Loop:
 
     def __init__(self, job: TrainingJob, control: TrainingControl, publish: Publish,
                  clock: Callable[[], float], sleep: Callable[[float], object],
-                 on_epoch_end: EpochCallback | None) -> None:
+                 on_epoch_end: EpochCallback | None,
+                 ready: Callable[[], bool] | None = None) -> None:
         self.job, self.control, self.publish_to = job, control, publish
+        self.ready = ready if ready is not None else lambda: True
         self.clock, self.sleep, self.on_epoch_end = clock, sleep, on_epoch_end
         self.stepper = make_stepper(job.model, job.X, job.y, job.optimizer, job.loss)
         self.n = len(self.stepper.X)
@@ -227,7 +234,7 @@ class _Loop:
                 self.unit = None
                 if not self._publish(PAUSED if control.is_paused else RUNNING):
                     return DIVERGED
-            elif clock() - self.last_publish_at >= self.publish_interval:
+            elif clock() - self.last_publish_at >= self.publish_interval and self.ready():
                 if not self._publish(RUNNING):
                     return DIVERGED
 

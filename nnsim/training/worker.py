@@ -1,4 +1,4 @@
-"""The Qt adapter around the training loop: a worker QObject and the thread that runs it.
+"""The Qt adapters around the training loop: a worker thread, or a trainer process.
 
 The only Qt module of ``nnsim.training``. The loop publishes into a one-slot mailbox; the worker
 emits ``snapshot_ready`` only when the slot was empty, so at most one notification is ever
@@ -15,6 +15,7 @@ from nnsim.training.blas_threads import one_blas_thread
 from nnsim.training.control import TrainingControl
 from nnsim.training.loop import TrainingJob, TrainingResult, run_training
 from nnsim.training.mailbox import LatestMailbox
+from nnsim.training.remote import RemoteTrainer
 
 
 class TrainingWorker(QObject):
@@ -151,3 +152,68 @@ class TrainerThread(QObject):
     def take_snapshot(self) -> Snapshot | None:
         """The newest Snapshot of the current (or last) run, or None if none is new."""
         return None if self._run is None else self._run.mailbox.take()
+
+    def frame_drawn(self) -> None:
+        """Nothing to do: a thread publishes at its own pace (TrainerProcess's API)."""
+
+
+class TrainerProcess(QObject):
+    """``TrainerThread``'s API over a child process (``remote.RemoteTrainer``), which trains
+    beside the GUI with its own GIL: drawing never slows it and it never slows drawing.
+
+    The child's messages arrive in a reader thread, whose private signals are queued to this
+    object in the GUI thread; the public signals are emitted there, as ``TrainerThread``'s.
+    """
+
+    snapshot_ready = Signal()
+    """A new Snapshot is waiting: call ``take_snapshot()``."""
+    finished = Signal(object)
+    """The current run ended; carries its TrainingResult (the model already holds its weights)."""
+    failed = Signal(str)
+    """The current run raised an exception, or the child died; carries the message."""
+
+    _arrived = Signal()
+    _ended = Signal(object, object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._arrived.connect(self.snapshot_ready, Qt.ConnectionType.QueuedConnection)
+        self._ended.connect(self._on_ended, Qt.ConnectionType.QueuedConnection)
+        self._remote = RemoteTrainer(self._arrived.emit, self._ended.emit)
+
+    def start(self, job: TrainingJob, control: TrainingControl | None = None) -> TrainingControl:
+        """Train ``job`` in the child process; settings made on ``control`` carry over."""
+        return self._remote.start(job, control)
+
+    def stop(self, wait_ms: int = 1000) -> bool:
+        """Ask the run to stop; True if its end was reported within ``wait_ms`` (the signal
+        is then queued: process events to receive it)."""
+        return self._remote.stop(wait_ms / 1000)
+
+    def close(self) -> None:
+        """Stop the run and end the child process (on quitting)."""
+        self._remote.close()
+
+    @property
+    def is_running(self) -> bool:
+        return self._remote.is_running
+
+    @property
+    def control(self) -> TrainingControl | None:
+        """The current (or last) run's control; None before the first start."""
+        return self._remote.control
+
+    def take_snapshot(self) -> Snapshot | None:
+        """The newest Snapshot of the current (or last) run, or None if none is new."""
+        return self._remote.take_snapshot()
+
+    def frame_drawn(self) -> None:
+        """A frame was drawn: the child builds the next Snapshot (one per frame)."""
+        self._remote.acknowledge()
+
+    @Slot(object, object)
+    def _on_ended(self, result: TrainingResult | None, error: str | None) -> None:
+        if error is not None:
+            self.failed.emit(error)
+        else:
+            self.finished.emit(result)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import multiprocessing
+import threading
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QThread
@@ -86,39 +90,46 @@ def test_space_bar_action_trains_and_pauses(nnsim_app, qtbot):
     assert not nnsim_app.window.action_train.isChecked()
 
 
-def test_closing_while_training_ends_the_thread(nnsim_app, qtbot):
+def test_closing_while_training_ends_the_run_and_the_trainer_process(nnsim_app, qtbot):
     controller = nnsim_app.controller
     controller.epochs = 0
     controller.start_training()
     qtbot.waitUntil(lambda: controller.last_snapshot.step > 10, timeout=10_000)
-    threads = [run.thread for run in controller.trainer._alive]
+    assert [p.name for p in multiprocessing.active_children()] == ["nnsim-trainer"]
     nnsim_app.window.close()
     assert not controller.is_training
-    assert all(not thread.isRunning() for thread in threads)
+    assert multiprocessing.active_children() == []
 
 
-def test_train_and_stop_a_hundred_times_leaves_no_thread(nnsim_app, qtbot):
+def test_train_and_stop_a_hundred_times_leaves_one_trainer_and_no_thread(nnsim_app, qtbot):
     controller = nnsim_app.controller
     controller.epochs = 0
+    threads_before = threading.active_count()
     for _ in range(100):
         assert controller.start_training()
         assert controller.stop_training(2000)
-    qtbot.waitUntil(lambda: not controller.trainer._alive, timeout=5000)
-    assert not controller.is_training
+        assert not controller.is_training
+    assert [p.name for p in multiprocessing.active_children()] == ["nnsim-trainer"]
+    assert threading.active_count() <= threads_before + 1  # the one reader of the process
     assert QThread.currentThread() is nnsim_app.window.thread()
 
 
 def test_an_error_during_training_is_shown_and_the_window_stays_usable(nnsim_app, qtbot,
                                                                          monkeypatch):
     controller = nnsim_app.controller
+    weights = controller.network().get_weights()
+    make_job = controller._job
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("the weights caught fire")
+    def job_with_bad_rows(*args, **kwargs):
+        # Rows of 3 numbers for a net of 2 inputs: the trainer raises as it begins.
+        return dataclasses.replace(make_job(*args, **kwargs), X=np.ones((4, 3)))
 
-    monkeypatch.setattr(controller.model, "train_step", broken)
+    monkeypatch.setattr(controller, "_job", job_with_bad_rows)
     controller.start_training()
-    qtbot.waitUntil(lambda: any("caught fire" in text
-                                for text in warnings_shown(nnsim_app.window)), timeout=5000)
+    qtbot.waitUntil(lambda: any("because of an error" in text and "3" in text
+                                for text in warnings_shown(nnsim_app.window)), timeout=10_000)
+    for (W, _), (W0, _) in zip(controller.network().get_weights(), weights, strict=True):
+        np.testing.assert_array_equal(W, W0)
     qtbot.waitUntil(lambda: not controller.is_training, timeout=2000)
     monkeypatch.undo()
     assert controller.load_lesson_safely("perceptron-and")

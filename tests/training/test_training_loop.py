@@ -40,6 +40,25 @@ def run(job, clock, control=None, publish=None):
     return result, snapshots
 
 
+def test_a_consumer_that_is_not_ready_gets_only_the_first_and_final_snapshots(clock):
+    xor = load_dataset("xor")
+    net = Network.from_sizes([2, 2, 1], "sigmoid", seed=1)
+    clock.tick(net)
+    job = TrainingJob(net, xor.X, xor.y, epochs=250, batch_size=1, optimizer=SGD(0.5),
+                      shuffle=False)
+    snapshots, asked = [], []
+
+    def ready() -> bool:
+        asked.append(clock.now)
+        return len(asked) == 100  # ready once, a tenth of a second in
+
+    result = run_training(job, TrainingControl(), snapshots.append, clock=clock,
+                          sleep=clock.sleep, ready=ready)
+    assert result.steps == 1000
+    assert [s.status for s in snapshots] == ["running", "running", FINISHED]
+    assert snapshots[1].step > 100 and len(asked) > 900
+
+
 def test_one_second_of_1ms_steps_publishes_at_most_61_times(clock):
     xor = load_dataset("xor")
     net = Network.from_sizes([2, 2, 1], "sigmoid", seed=1)

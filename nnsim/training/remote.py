@@ -1,0 +1,406 @@
+"""Training in a child process: its own interpreter, so its own GIL and its own core.
+
+A trainer thread shares the GIL with the GUI: every Qt paint call waits for the trainer's
+Python and the other way round, so a GUI drawing at 20-30 frames a second kept only 55-67 % of
+the headless speed of a small net (bench/app_bench.py). A child process runs the same loop
+(``run_training``) beside the GUI instead. The parent keeps the same API: ``RemoteControl``
+is a ``TrainingControl`` whose every call also goes to the child. Snapshots come back
+newest-wins, one per frame the GUI draws: the parent acknowledges each frame, and only then
+does the child build the next running Snapshot, so no grid maps are computed and nothing is
+pickled for frames never drawn. At the end the trained weights, optimizer state and
+perceptron history are copied into the parent's own objects, so the rest of the app sees
+exactly what a thread would have left.
+
+No Qt here: ``worker.TrainerProcess`` adapts this to signals. The child is started once, on
+the first run (with "spawn", the same on every platform), and serves one job after another.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import queue
+import threading
+from collections import deque
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+import numpy as np
+
+from nnsim.core.network import Network
+from nnsim.core.optimizers import SGD
+from nnsim.core.perceptron import Perceptron
+from nnsim.core.snapshot import Snapshot
+from nnsim.training.blas_threads import one_blas_thread
+from nnsim.training.control import TrainingControl
+from nnsim.training.loop import TrainingJob, TrainingResult, run_training
+from nnsim.training.mailbox import LatestMailbox
+
+CHILD_ENDED = ("the training process ended unexpectedly; press Train to start a new one "
+               "(the weights are those from before this run)")
+
+_CHANGES: dict[str, Callable[[TrainingControl, Any], None]] = {
+    "learning_rate": TrainingControl.set_learning_rate,
+    "speed": TrainingControl.set_speed,
+    "batch_size": TrainingControl.set_batch_size,
+    "probe": TrainingControl.set_probe,
+    "single_step": TrainingControl.single_step,
+}
+_FLAGS: dict[str, Callable[[TrainingControl], None]] = {
+    "stop": TrainingControl.request_stop,
+    "pause": TrainingControl.pause,
+    "resume": TrainingControl.resume,
+}
+
+
+class RemoteControl(TrainingControl):
+    """The GUI's control of a run in the child: each call is checked and kept here (so
+    ``is_paused`` answers at once) and sent to the child's own control."""
+
+    def __init__(self, send: Callable[[tuple], None]) -> None:
+        super().__init__()
+        self._send = send
+
+    def request_stop(self) -> None:
+        super().request_stop()
+        self._send(("stop", None))
+
+    def pause(self) -> None:
+        super().pause()
+        self._send(("pause", None))
+
+    def resume(self) -> None:
+        super().resume()
+        self._send(("resume", None))
+
+    def hold_for_drawing(self) -> None:
+        """Nothing to hold: the child has its own GIL, so drawing never slows it."""
+
+    def release_after_drawing(self) -> None:
+        """Nothing was held."""
+
+    def set_learning_rate(self, learning_rate: float) -> None:
+        super().set_learning_rate(learning_rate)
+        self._forward_changes()
+
+    def set_speed(self, steps_per_second: float | None) -> None:
+        super().set_speed(steps_per_second)
+        self._forward_changes()
+
+    def set_batch_size(self, batch_size: int) -> None:
+        super().set_batch_size(batch_size)
+        self._forward_changes()
+
+    def set_probe(self, index: int) -> None:
+        super().set_probe(index)
+        self._forward_changes()
+
+    def single_step(self, unit: str) -> None:
+        super().single_step(unit)
+        self._forward_changes()
+
+    def adopt(self, control: TrainingControl) -> None:
+        """Take over what was set on a plain control before the run started."""
+        if control.is_paused:
+            self.pause()
+        for change in control.take_changes():
+            self._send(("change", change))
+
+    def _forward_changes(self) -> None:
+        for change in self.take_changes():
+            self._send(("change", change))
+
+
+# -- the child ---------------------------------------------------------------------------------
+
+
+class _Outbox:
+    """The child's sending end: Snapshots only as fast as the parent draws them.
+
+    One Snapshot may be in flight; a newer one waits here (newest wins) until the parent
+    acknowledges the last, so a paused run's final Snapshot is never lost and a fast run
+    builds only what the GUI draws. A thread of its own pickles and writes: a pipe blocks
+    while the parent is busy painting, and the trainer must not wait for that.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._condition = threading.Condition()
+        self._credit = True
+        self._waiting: tuple | None = None
+        self._outgoing: deque[tuple] = deque()
+        self._sending = False
+        threading.Thread(target=self._send_all, name="nnsim-outbox", daemon=True).start()
+
+    def ready(self) -> bool:
+        """True when the parent has drawn the last Snapshot sent: build the next one."""
+        return self._credit
+
+    def publish(self, run: int, snapshot: Snapshot) -> None:
+        with self._condition:
+            if self._credit:
+                self._credit = False
+                self._post(("snapshot", run, snapshot))
+            else:
+                self._waiting = ("snapshot", run, snapshot)
+
+    def acknowledged(self) -> None:
+        with self._condition:
+            if self._waiting is not None:
+                self._post(self._waiting)
+                self._waiting = None
+            else:
+                self._credit = True
+
+    def end_run(self, message: tuple) -> None:
+        """Send the run's end; its last Snapshot rides in the result, so a waiting one goes."""
+        with self._condition:
+            self._waiting = None
+            self._credit = True
+            self._post(message)
+
+    def flush(self, timeout: float = 1.0) -> None:
+        """Wait until everything posted has been written (before the child exits)."""
+        with self._condition:
+            self._condition.wait_for(lambda: not self._outgoing and not self._sending, timeout)
+
+    def _post(self, message: tuple) -> None:
+        self._outgoing.append(message)
+        self._condition.notify_all()
+
+    def _send_all(self) -> None:
+        while True:
+            with self._condition:
+                self._condition.wait_for(lambda: bool(self._outgoing))
+                message = self._outgoing.popleft()
+                self._sending = True
+            try:
+                self._connection.send(message)
+            except OSError:  # the parent is gone
+                return
+            finally:
+                with self._condition:
+                    self._sending = False
+                    self._condition.notify_all()
+
+
+def serve(commands: Connection, events: Connection) -> None:
+    """The child's main: run each job the parent sends, steered by its commands, until told
+    to quit or the parent goes away."""
+    outbox = _Outbox(events)
+    jobs: queue.SimpleQueue[tuple[int, TrainingJob, TrainingControl] | None] = queue.SimpleQueue()
+    current = {"control": TrainingControl()}
+
+    def listen() -> None:
+        while True:
+            try:
+                kind, value = commands.recv()
+            except (EOFError, OSError):  # the parent is gone
+                kind, value = "quit", None
+            if kind == "job":
+                run, job = value
+                current["control"] = control = TrainingControl()
+                jobs.put((run, job, control))
+            elif kind == "ack":
+                outbox.acknowledged()
+            elif kind == "quit":
+                current["control"].request_stop()
+                jobs.put(None)
+                return
+            elif kind == "change":
+                _CHANGES[value.name](current["control"], value.value)
+            else:
+                _FLAGS[kind](current["control"])
+
+    threading.Thread(target=listen, name="nnsim-commands", daemon=True).start()
+    while (item := jobs.get()) is not None:
+        run, job, control = item
+        try:
+            with one_blas_thread(job.model):
+                result = run_training(job, control, lambda s, run=run: outbox.publish(run, s),
+                                      ready=outbox.ready)
+        except Exception as error:  # noqa: BLE001 - reported to the parent, which shows it
+            outbox.end_run(("failed", run, str(error) or type(error).__name__))
+            continue
+        outbox.end_run(("finished", run, (result, job.model, job.optimizer)))
+    outbox.flush()
+
+
+# -- the parent --------------------------------------------------------------------------------
+
+
+def adopt_model(mine: Network | Perceptron, trained: Network | Perceptron) -> None:
+    """Copy a model trained in the child into the parent's object, in place, as a thread
+    would have left it (views holding its arrays see the new numbers)."""
+    if isinstance(mine, Network) and isinstance(trained, Network):
+        for layer, source in zip(mine.layers, trained.layers, strict=True):
+            np.copyto(layer.weights, source.weights)
+            if layer.bias is not None and source.bias is not None:
+                np.copyto(layer.bias, source.bias)
+    elif isinstance(mine, Perceptron) and isinstance(trained, Perceptron):
+        np.copyto(mine.weights, trained.weights)
+        mine.history = trained.history
+    else:
+        raise TypeError(f"cannot copy a trained {type(trained).__name__} into a "
+                        f"{type(mine).__name__}")
+
+
+def adopt_optimizer(mine: SGD, trained: SGD) -> None:
+    """The momentum buffers the child built up (the learning rate stays the GUI's)."""
+    mine.set_state(trained.get_state())
+
+
+class RemoteTrainer:
+    """The parent's side of the child: start jobs, steer them, read what comes back.
+
+    ``on_snapshot`` runs (in a reader thread) when a Snapshot waits and the mailbox was empty;
+    ``on_end(result, error)`` runs there once per run, after the trained state was copied
+    into the job's own model and optimizer. Either may only hand over to the GUI thread.
+    """
+
+    def __init__(self, on_snapshot: Callable[[], None],
+                 on_end: Callable[[TrainingResult | None, str | None], None]) -> None:
+        self._on_snapshot, self._on_end = on_snapshot, on_end
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._commands: Connection | None = None
+        self._lock = threading.Lock()
+        self._run = 0
+        self._job: TrainingJob | None = None
+        self._ended = threading.Event()  # set before on_end runs: is_running is False there
+        self._reported = threading.Event()  # set after: a stop() that returns True has it queued
+        self._ended.set()
+        self._reported.set()
+        self.mailbox: LatestMailbox[Snapshot] = LatestMailbox()
+        self.control: RemoteControl | None = None
+
+    @property
+    def is_running(self) -> bool:
+        return not self._ended.is_set()
+
+    def start(self, job: TrainingJob, control: TrainingControl | None = None) -> RemoteControl:
+        """Send ``job`` to the child (starting it if needed); returns the run's control."""
+        if self.is_running:
+            raise RuntimeError("training is already running: stop() it before starting again")
+        self._ensure_child()
+        with self._lock:
+            self._run += 1
+            self._job = job
+            self._ended.clear()
+            self._reported.clear()
+        self.mailbox.take()
+        remote = RemoteControl(self._send)
+        self.control = remote
+        try:
+            message = pickle.dumps(("job", (self._run, job)), pickle.HIGHEST_PROTOCOL)
+        except Exception as error:  # noqa: BLE001 - e.g. a model patched with a local function
+            self._finish(self._run, None, f"this model cannot be sent to the trainer process "
+                                          f"({error}); set NNSIM_TRAINER=thread to train it")
+            return remote
+        if not self._send_bytes(message):
+            self._finish(self._run, None, CHILD_ENDED)
+        if control is not None:
+            remote.adopt(control)
+        return remote
+
+    def stop(self, timeout: float = 1.0) -> bool:
+        """Ask the run to stop; True once its end has been reported within ``timeout``."""
+        if self.control is not None and self.is_running:
+            self.control.request_stop()
+        return self._reported.wait(timeout)
+
+    def take_snapshot(self) -> Snapshot | None:
+        """The newest Snapshot, or None if none arrived since the last take."""
+        return self.mailbox.take()
+
+    def acknowledge(self) -> None:
+        """The last Snapshot has been used (drawn): let the child build and send the next."""
+        if self.is_running:
+            self._send(("ack", None))
+
+    def close(self, timeout: float = 1.0) -> None:
+        """Stop the run and end the child (terminated if it does not end within ``timeout``)."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        self.stop(timeout)
+        self._send(("quit", None))
+        process.join(timeout)
+        if process.is_alive():
+            process.terminate()
+            process.join(timeout)
+        with self._lock:  # whatever was still running ends here, unreported: the app is closing
+            self._run += 1
+            self._job = None
+            self._ended.set()
+            self._reported.set()
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _ensure_child(self) -> None:
+        with self._lock:
+            if self._process is not None and self._process.is_alive():
+                return
+        if self._commands is not None:  # a child that died: let go of its pipe
+            self._commands.close()
+            self._commands = None
+        context = multiprocessing.get_context("spawn")
+        commands_out, commands_in = context.Pipe(duplex=False)
+        events_out, events_in = context.Pipe(duplex=False)
+        process = context.Process(target=serve, args=(commands_out, events_in),
+                                  name="nnsim-trainer", daemon=True)
+        process.start()
+        commands_out.close()  # the child's ends: closing ours lets EOF reach each side
+        events_in.close()
+        self._process, self._commands = process, commands_in
+        threading.Thread(target=self._read, args=(events_out, process),
+                         name="nnsim-trainer-reader", daemon=True).start()
+
+    def _send(self, message: tuple) -> None:
+        self._send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+
+    def _send_bytes(self, message: bytes) -> bool:
+        """False if the child is gone (its reader reports that to the run)."""
+        try:
+            if self._commands is not None:
+                self._commands.send_bytes(message)
+                return True
+        except OSError:
+            pass
+        return False
+
+    def _read(self, events: Connection, process: multiprocessing.process.BaseProcess) -> None:
+        while True:
+            try:
+                kind, run, payload = events.recv()
+            except (EOFError, OSError):
+                # Its pipe closes a moment before the process counts as dead: forget it now,
+                # so the next run starts a new child instead of writing to this one.
+                with self._lock:
+                    if self._process is process:
+                        self._process = None
+                self._finish(self._run, None, CHILD_ENDED)
+                return
+            if run != self._run:  # a late message of a run that was given up on
+                continue
+            if kind == "snapshot":
+                if self.mailbox.put(payload):
+                    self._on_snapshot()
+            elif kind == "finished":
+                result, model, optimizer = payload
+                job = self._job
+                if job is not None:
+                    adopt_model(job.model, model)
+                    adopt_optimizer(job.optimizer, optimizer)
+                self._finish(run, result, None)
+            else:
+                self._finish(run, None, payload)
+
+    def _finish(self, run: int, result: TrainingResult | None, error: str | None) -> None:
+        with self._lock:
+            if run != self._run or self._ended.is_set():
+                return
+            self._job = None
+            self._ended.set()
+        self._on_end(result, error)
+        self._reported.set()

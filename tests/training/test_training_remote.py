@@ -1,0 +1,192 @@
+"""The trainer process (no Qt): the same loop in a child, steered and read from the parent."""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from nnsim.core.activations import get_activation
+from nnsim.core.network import Network
+from nnsim.core.optimizers import SGD
+from nnsim.core.perceptron import Perceptron
+from nnsim.training.control import TrainingControl
+from nnsim.training.loop import TrainingJob, TrainingResult, run_training
+from nnsim.training.remote import CHILD_ENDED, RemoteTrainer
+
+XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_Y = np.array([0.0, 1.0, 1.0, 0.0])
+
+
+class Recorder:
+    """Collects what the reader thread reports."""
+
+    def __init__(self) -> None:
+        self.snapshots = 0
+        self.ends: list[tuple[TrainingResult | None, str | None]] = []
+        self.ended = threading.Event()
+
+    def on_snapshot(self) -> None:
+        self.snapshots += 1
+
+    def on_end(self, result: TrainingResult | None, error: str | None) -> None:
+        self.ends.append((result, error))
+        self.ended.set()
+
+
+@pytest.fixture
+def trainer():
+    recorder = Recorder()
+    remote = RemoteTrainer(recorder.on_snapshot, recorder.on_end)
+    remote.recorder = recorder
+    yield remote
+    remote.close()
+
+
+def xor_job(epochs: int | None = 300, **options) -> TrainingJob:
+    network = Network.from_sizes([2, 3, 1], ["tanh", "sigmoid"], seed=5)
+    return TrainingJob(model=network, X=XOR_X, y=XOR_Y, epochs=epochs, batch_size=1,
+                       optimizer=SGD(0.5, momentum=0.5), loss="sse", seed=7, **options)
+
+
+def wait_until(condition, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def next_snapshot(trainer: RemoteTrainer):
+    taken = []
+    wait_until(lambda: taken.append(trainer.take_snapshot()) or taken[-1] is not None)
+    trainer.acknowledge()
+    return taken[-1]
+
+
+def test_every_activation_pickles_by_name_with_its_alpha() -> None:
+    for name, alpha in [("sigmoid", None), ("tanh", None), ("relu", None), ("step", None),
+                        ("leaky_relu", 0.2), ("elu", 0.5), ("softmax", None), ("linear", None)]:
+        activation = get_activation(name, alpha)
+        copy = pickle.loads(pickle.dumps(activation))
+        grid = np.linspace(-2, 2, 9)
+        assert copy.name == name and copy.alpha == activation.alpha
+        np.testing.assert_array_equal(copy(grid), activation(grid))
+
+
+def test_a_run_in_the_child_leaves_the_parents_model_as_a_thread_would(trainer) -> None:
+    job, reference = xor_job(), xor_job()
+    expected = run_training(reference, TrainingControl(), lambda snapshot: None)
+    weights_before = job.model.layers[0].weights  # the same array object afterwards
+
+    trainer.start(job)
+    assert trainer.recorder.ended.wait(20)
+
+    result, error = trainer.recorder.ends[0]
+    assert error is None and result.status == expected.status == "finished"
+    assert result.steps == expected.steps == 1200
+    assert result.history["loss"] == pytest.approx(expected.history["loss"], rel=1e-12)
+    assert job.model.layers[0].weights is weights_before
+    for (W, b), (W_ref, b_ref) in zip(job.model.get_weights(), reference.model.get_weights(),
+                                      strict=True):
+        np.testing.assert_allclose(W, W_ref, rtol=1e-12)
+        np.testing.assert_allclose(b, b_ref, rtol=1e-12)
+    for mine, theirs in zip(job.optimizer.velocities, reference.optimizer.velocities,
+                            strict=True):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-12)
+    assert not trainer.is_running
+
+
+def test_snapshots_come_one_per_acknowledgement(trainer) -> None:
+    trainer.start(xor_job(epochs=None))
+    wait_until(lambda: trainer.recorder.snapshots >= 1)
+    trainer.take_snapshot()
+    time.sleep(0.3)  # the child trains on, but sends nothing until the first is drawn
+    assert trainer.recorder.snapshots == 1
+    assert trainer.take_snapshot() is None
+    trainer.acknowledge()
+    steps = []
+    for _ in range(3):
+        steps.append(next_snapshot(trainer).step)
+    assert steps == sorted(steps) and steps[-1] > steps[0]
+    assert trainer.stop(2.0)
+    assert trainer.recorder.ends[-1][0].status == "stopped"
+
+
+def test_pause_and_a_single_epoch_reach_the_child(trainer) -> None:
+    control = TrainingControl()
+    control.pause()
+    remote = trainer.start(xor_job(epochs=None), control)
+    assert remote.is_paused
+    remote.single_step("epoch")
+    remote.set_learning_rate(0.25)
+
+    snapshot = next_snapshot(trainer)
+    while snapshot.step < 4:
+        snapshot = next_snapshot(trainer)
+    assert snapshot.step == 4 and snapshot.status == "paused"
+    assert snapshot.learning_rate == 0.25
+    assert trainer.stop(2.0)
+    result = trainer.recorder.ends[-1][0]
+    assert result.steps == 4 and result.status == "stopped"
+
+
+def test_a_perceptron_comes_back_with_its_history(trainer) -> None:
+    model = Perceptron(2, 0.1, seed=3)
+    job = TrainingJob(model=model, X=XOR_X, y=np.array([0.0, 0.0, 0.0, 1.0]), epochs=20, seed=1)
+    reference = Perceptron(2, 0.1, seed=3)
+    expected = run_training(TrainingJob(model=reference, X=job.X, y=job.y, epochs=20, seed=1),
+                            TrainingControl(), lambda snapshot: None)
+    trainer.start(job)
+    assert trainer.recorder.ended.wait(20)
+    assert trainer.recorder.ends[0][0].status == expected.status
+    assert len(model.history.mistakes) == 20
+    assert model.history.mistakes == reference.history.mistakes
+    np.testing.assert_array_equal(model.weights, reference.weights)
+
+
+def test_an_error_in_the_child_is_reported_and_the_parents_model_kept(trainer) -> None:
+    job = xor_job()
+    before = job.model.get_weights()
+    trainer.start(TrainingJob(model=job.model, X=np.ones((4, 3)), y=XOR_Y))
+    assert trainer.recorder.ended.wait(20)
+    result, error = trainer.recorder.ends[0]
+    assert result is None and "2 inputs" in error
+    for (W, _), (W0, _) in zip(job.model.get_weights(), before, strict=True):
+        np.testing.assert_array_equal(W, W0)
+    trainer.start(xor_job(epochs=2))  # the same child serves the next job
+    wait_until(lambda: len(trainer.recorder.ends) == 2)
+    assert trainer.recorder.ends[1][0].status == "finished"
+
+
+def test_a_job_that_cannot_be_sent_is_reported_not_raised(trainer) -> None:
+    job = xor_job()
+    job.model.train_step = lambda *args: None  # a local function: pickle refuses it
+    trainer.start(job)
+    assert trainer.recorder.ended.is_set()
+    assert "cannot be sent" in trainer.recorder.ends[0][1]
+    assert not trainer.is_running
+
+
+def test_a_dead_child_is_reported_and_the_next_run_starts_a_new_one(trainer) -> None:
+    trainer.start(xor_job(epochs=None))
+    wait_until(lambda: trainer.recorder.snapshots >= 1)
+    [child] = multiprocessing.active_children()
+    child.kill()
+    assert trainer.recorder.ended.wait(10)
+    assert trainer.recorder.ends[0] == (None, CHILD_ENDED)
+    trainer.start(xor_job(epochs=2))
+    wait_until(lambda: len(trainer.recorder.ends) == 2)
+    assert trainer.recorder.ends[1][0].status == "finished"
+    assert multiprocessing.active_children()[0].pid != child.pid
+
+
+def test_close_stops_the_run_and_ends_the_child(trainer) -> None:
+    trainer.start(xor_job(epochs=None))
+    wait_until(lambda: trainer.recorder.snapshots >= 1)
+    trainer.close()
+    assert not trainer.is_running
+    assert multiprocessing.active_children() == []
