@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from nnsim.app.controller import AppController
 from nnsim.app.dialogs import PreferencesDialog, show_about, show_shortcuts
+from nnsim.app.lazy_view import LazyView
 from nnsim.app.main_window import MainWindow
 from nnsim.app.messages import warn
 from nnsim.app.presentation import Presentation
@@ -82,6 +83,10 @@ class NnsimApp:
         targets = {"network": self.window.canvas, **self.window.views}
         try:
             for name, view in targets.items():
+                if isinstance(view, LazyView):  # a panel never shown has nothing to export
+                    if not view.is_built:
+                        continue
+                    view = view.view
                 for suffix in ("png", "svg"):
                     export = getattr(view, f"export_{suffix}", None)
                     if export is None:

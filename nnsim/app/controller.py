@@ -154,8 +154,7 @@ class AppController(StepperLink, DigitsLink, DataLink, QObject):
         w.boundary.point_clicked.connect(self._on_point_clicked)
         w.boundary.plane_clicked.connect(self._on_plane_clicked)
         w.boundary.points_edited.connect(self.replace_points)
-        w.digit_pad.input_ready.connect(self._on_digit_input)
-        w.digit_pad.cleared.connect(self._on_digit_cleared)
+        w.when_built("digits", "signals", self._connect_digit_pad)
         w.action_pretrained.triggered.connect(self.load_pretrained)
         w.action_evaluate.triggered.connect(self.evaluate)
         w.cloud_actions.triggered.connect(lambda action: self.set_cloud(name=action.data()))
@@ -251,7 +250,8 @@ class AppController(StepperLink, DigitsLink, DataLink, QObject):
             w.truth_table.set_rows(data.X_train, data.y_train)
             cloud = self.lesson is not None and self.lesson.dataset in CLOUDS
             w.boundary.toolbar.setVisible(cloud)
-            w.comparison.set_points(data.X_train, data.y_train)
+            w.when_built("comparison", "points", lambda view, X=data.X_train,
+                         y=data.y_train: view.set_points(X, y))
         choices = [(self._row_label(x, t), x, float(t)) for x, t in
                    zip(data.X_train[:50], data.y_train[:50], strict=True)]
         if self.lesson is not None and self.lesson.probe_input is not None:
@@ -635,7 +635,7 @@ class AppController(StepperLink, DigitsLink, DataLink, QObject):
         self.optimizer.reset()
         self.last_status = "ready"
         self.window.boundary.show_message(None)
-        self.window.comparison.show_message(None)
+        self.window.when_built("comparison", "message", lambda view: view.show_message(None))
         self.companion_model = None
         after = fresh.as_network().get_weights() if isinstance(fresh, Perceptron) \
             else fresh.get_weights()

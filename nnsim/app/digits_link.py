@@ -14,6 +14,7 @@ from nnsim.app.messages import warn
 from nnsim.core.history import History
 from nnsim.core.metrics import predicted_classes
 from nnsim.core.optimizers import SGD
+from nnsim.ui.digit_pad import DigitPad
 
 
 class DigitsLink:
@@ -30,6 +31,10 @@ class DigitsLink:
             outputs.append(x[0])
         return tuple(outputs)
 
+    def _connect_digit_pad(self, pad: DigitPad) -> None:
+        pad.input_ready.connect(self._on_digit_input)
+        pad.cleared.connect(self._on_digit_cleared)
+
     def _configure_digit_pad(self) -> None:
         """The pad reads with the pretrained model until this lesson's model has trained."""
         network = self.network()
@@ -37,7 +42,7 @@ class DigitsLink:
         self.pad_row = None
         if kind is None:
             self.pad_network = None
-            self.window.digit_pad.set_model(None, "mnist")
+            self.window.when_built("digits", "model", lambda pad: pad.set_model(None, "mnist"))
             return
         self.pad_network = network.copy()
         if self.history.epochs == 0:

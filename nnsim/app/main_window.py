@@ -5,6 +5,8 @@ It only builds and lays out; ``AppController`` gives the actions and views their
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pyqtgraph as pg
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnsim.app.docks import ALWAYS, PANELS
+from nnsim.app.lazy_view import LazyView
 from nnsim.ui.activation_gallery import ActivationGallery
 from nnsim.ui.boundary_plot import BoundaryPlot, ComparisonView
 from nnsim.ui.curves_plot import CurvesPlot
@@ -62,20 +65,19 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector()
         self.editor = NetworkEditor()
         self.stepper = StepperPanel()
-        self.gallery = ActivationGallery()
+        # Panels most lessons never show are built when first shown or used (LazyView).
+        self._lazy: dict[str, LazyView] = {
+            key: LazyView(factory, cache_axes) for key, factory in (
+                ("gallery", ActivationGallery), ("comparison", ComparisonView),
+                ("digits", DigitPad), ("evaluation", EvaluationPanel))}
         self.boundary = BoundaryPlot()
         self.truth_table = TruthTable()
-        self.comparison = ComparisonView()
-        self.digit_pad = DigitPad()
-        self.evaluation = EvaluationPanel()
         self.status = StatusPanel()
         self.statusBar().addPermanentWidget(self.status, 1)
         self.views: dict[str, QWidget] = {
             "lessons": self.lessons, "training": self.controls, "curves": self.curves,
             "inspector": self.inspector, "editor": self.editor, "stepper": self.stepper,
-            "gallery": self.gallery, "boundary": self.boundary,
-            "truth_table": self.truth_table, "comparison": self.comparison,
-            "digits": self.digit_pad, "evaluation": self.evaluation}
+            "boundary": self.boundary, "truth_table": self.truth_table, **self._lazy}
         self.docks: dict[str, QDockWidget] = {}
         self.close_hooks: list = []
         self._build_docks()
@@ -85,6 +87,26 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self.resize(1280, 800)
+
+    def when_built(self, panel: str, key: str, call: Callable[[QWidget], object]) -> None:
+        """Run ``call(view)`` on a panel's view now, or when it is first built (LazyView)."""
+        self._lazy[panel].when_built(key, call)
+
+    @property
+    def gallery(self) -> ActivationGallery:
+        return self._lazy["gallery"].view
+
+    @property
+    def comparison(self) -> ComparisonView:
+        return self._lazy["comparison"].view
+
+    @property
+    def digit_pad(self) -> DigitPad:
+        return self._lazy["digits"].view
+
+    @property
+    def evaluation(self) -> EvaluationPanel:
+        return self._lazy["evaluation"].view
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """Stop training and remember the layout before the window goes."""
