@@ -18,9 +18,11 @@ the first run (with "spawn", the same on every platform), and serves one job aft
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import queue
 import threading
+import traceback
 from collections import deque
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -179,6 +181,9 @@ class _Outbox:
                 self._connection.send(message)
             except OSError:  # the parent is gone
                 return
+            except Exception as error:  # noqa: BLE001 - something pickle cannot carry
+                self._connection.send(("failed", message[1],
+                                       f"the trainer could not report back ({error})"))
             finally:
                 with self._condition:
                     self._sending = False
@@ -193,6 +198,13 @@ def serve(commands: Connection, events: Connection) -> None:
     current = {"control": TrainingControl()}
 
     def listen() -> None:
+        try:
+            obey()
+        except Exception:  # noqa: BLE001 - a message this child cannot read: end it, and the
+            traceback.print_exc()  # parent reports the run as ended and starts a new child
+            os._exit(1)
+
+    def obey() -> None:
         while True:
             try:
                 kind, value = commands.recv()
@@ -329,6 +341,9 @@ class RemoteTrainer:
         if process.is_alive():
             process.terminate()
             process.join(timeout)
+        if self._commands is not None:
+            self._commands.close()
+            self._commands = None
         with self._lock:  # whatever was still running ends here, unreported: the app is closing
             self._run += 1
             self._job = None
@@ -381,6 +396,9 @@ class RemoteTrainer:
                         self._process = None
                 self._finish(self._run, None, CHILD_ENDED)
                 return
+            except Exception as error:  # noqa: BLE001 - a message this side cannot unpickle
+                self._finish(self._run, None, f"could not read the trainer's message ({error})")
+                continue
             if run != self._run:  # a late message of a run that was given up on
                 continue
             if kind == "snapshot":
@@ -389,9 +407,14 @@ class RemoteTrainer:
             elif kind == "finished":
                 result, model, optimizer = payload
                 job = self._job
-                if job is not None:
-                    adopt_model(job.model, model)
-                    adopt_optimizer(job.optimizer, optimizer)
+                try:
+                    if job is not None:
+                        adopt_model(job.model, model)
+                        adopt_optimizer(job.optimizer, optimizer)
+                except (TypeError, ValueError) as error:  # the model changed meanwhile
+                    self._finish(run, None, f"the trained weights no longer fit the model "
+                                            f"({error}); they were not kept")
+                    continue
                 self._finish(run, result, None)
             else:
                 self._finish(run, None, payload)

@@ -95,6 +95,18 @@ def buckets(values: Array, scale: float) -> Array:
     return np.where(values >= 0, LEVELS, 0) + level
 
 
+def over_background(rgb: tuple[int, int, int], background: tuple[int, int, int],
+                    alpha: float) -> tuple[int, int, int]:
+    """``rgb`` as it looks at ``alpha`` over the background, as an opaque colour.
+
+    Qt's raster engine draws opaque lines 7-15x faster than blended ones (340 long lines:
+    3-5 ms against 35-48 ms); edges are faded by magnitude, so this is most of a big net's
+    frame. Crossing faint lines no longer darken each other, which nobody reads anyway.
+    """
+    return tuple(round(alpha * c + (1 - alpha) * b)  # type: ignore[return-value]
+                 for c, b in zip(rgb, background, strict=True))
+
+
 class EdgeCurve(pg.PlotCurveItem):
     """A pair-connected curve whose bounds are given, not measured: the edges never leave the
     network's bounds, and PlotCurveItem re-measures its data on every frame otherwise."""
@@ -125,7 +137,7 @@ class EdgeBuckets:
         for bucket, curve in enumerate(self.curves):
             rgb = POSITIVE if bucket >= LEVELS else NEGATIVE
             alpha = ALPHAS[bucket % LEVELS] * (DIMMED if dim else 1.0)
-            curve.setPen(pg.mkPen((*rgb, int(255 * alpha)), width=width))
+            curve.setPen(pg.mkPen(over_background(rgb, theme.background, alpha), width=width))
 
     def set_edges(self, start: Array, end: Array, bucket: Array) -> None:
         """Draw segments start[k] -> end[k] ((n, 2) arrays) each with the pen of bucket[k]."""

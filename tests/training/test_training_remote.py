@@ -190,3 +190,14 @@ def test_close_stops_the_run_and_ends_the_child(trainer) -> None:
     trainer.close()
     assert not trainer.is_running
     assert multiprocessing.active_children() == []
+
+
+def test_weights_that_no_longer_fit_the_parents_model_are_reported_not_forced(trainer) -> None:
+    job = xor_job(epochs=None)
+    trainer.start(job)
+    wait_until(lambda: trainer.recorder.snapshots >= 1)
+    job.model.layers[0].weights = np.zeros((2, 5))  # the parent's model changed meanwhile
+    assert trainer.stop(5.0)
+    result, error = trainer.recorder.ends[0]
+    assert result is None and "no longer fit" in error
+    np.testing.assert_array_equal(job.model.layers[0].weights, np.zeros((2, 5)))
