@@ -117,6 +117,25 @@ class RemoteControl(TrainingControl):
 # -- the child ---------------------------------------------------------------------------------
 
 
+def send_message(connection: Connection, message: tuple) -> None:
+    """Pickle ``message`` with its arrays out of band (pickle protocol 5): the arrays' memory
+    goes to the pipe as it is, with no pickled copy. A spiral snapshot (1.4 MB of maps) took
+    1.3 ms to pickle in-band, all of it holding the trainer's GIL."""
+    buffers: list[pickle.PickleBuffer] = []
+    head = pickle.dumps(message, protocol=5, buffer_callback=buffers.append)
+    connection.send_bytes(len(buffers).to_bytes(4, "little") + head)
+    for buffer in buffers:
+        connection.send_bytes(buffer.raw())
+
+
+def receive_message(connection: Connection) -> tuple:
+    """The message ``send_message`` sent; its arrays are writable copies of their own."""
+    head = connection.recv_bytes()
+    count = int.from_bytes(head[:4], "little")
+    buffers = [bytearray(connection.recv_bytes()) for _ in range(count)]
+    return pickle.loads(memoryview(head)[4:], buffers=buffers)
+
+
 class _Outbox:
     """The child's sending end: Snapshots only as fast as the parent draws them.
 
@@ -178,12 +197,12 @@ class _Outbox:
                 message = self._outgoing.popleft()
                 self._sending = True
             try:
-                self._connection.send(message)
+                send_message(self._connection, message)
             except OSError:  # the parent is gone
                 return
             except Exception as error:  # noqa: BLE001 - something pickle cannot carry
-                self._connection.send(("failed", message[1],
-                                       f"the trainer could not report back ({error})"))
+                send_message(self._connection, ("failed", message[1],
+                                                f"the trainer could not report back ({error})"))
             finally:
                 with self._condition:
                     self._sending = False
@@ -387,7 +406,7 @@ class RemoteTrainer:
     def _read(self, events: Connection, process: multiprocessing.process.BaseProcess) -> None:
         while True:
             try:
-                kind, run, payload = events.recv()
+                kind, run, payload = receive_message(events)
             except (EOFError, OSError):
                 # Its pipe closes a moment before the process counts as dead: forget it now,
                 # so the next run starts a new child instead of writing to this one.

@@ -16,7 +16,7 @@ from nnsim.core.optimizers import SGD
 from nnsim.core.perceptron import Perceptron
 from nnsim.training.control import TrainingControl
 from nnsim.training.loop import TrainingJob, TrainingResult, run_training
-from nnsim.training.remote import CHILD_ENDED, RemoteTrainer
+from nnsim.training.remote import CHILD_ENDED, RemoteTrainer, receive_message, send_message
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([0.0, 1.0, 1.0, 0.0])
@@ -65,6 +65,21 @@ def next_snapshot(trainer: RemoteTrainer):
     wait_until(lambda: taken.append(trainer.take_snapshot()) or taken[-1] is not None)
     trainer.acknowledge()
     return taken[-1]
+
+
+def test_messages_carry_their_arrays_out_of_band_and_writable() -> None:
+    reader, writer = multiprocessing.Pipe(duplex=False)
+    maps = np.arange(30_000, dtype=np.float64).reshape(3, 100, 100)
+    message = ("snapshot", 7, {"maps": maps, "weights": (np.eye(2), None)})
+    sender = threading.Thread(target=send_message, args=(writer, message))  # a pipe holds 64 kB
+    sender.start()
+    kind, run, payload = receive_message(reader)
+    sender.join()
+    assert (kind, run) == ("snapshot", 7)
+    np.testing.assert_array_equal(payload["maps"], maps)
+    np.testing.assert_array_equal(payload["weights"][0], np.eye(2))
+    payload["maps"][0, 0, 0] = -1.0  # views may not write, but a copy of ours could
+    assert maps[0, 0, 0] == 0.0
 
 
 def test_every_activation_pickles_by_name_with_its_alpha() -> None:
