@@ -315,10 +315,14 @@ class AppController(StepperLink, DigitsLink, DataLink, QObject):
         if self.pad_row is not None and self._visible("digits"):
             snapshot = dataclasses.replace(snapshot, activations=self._activations(
                 snapshot.weights, self.pad_row))
-        w.canvas.show_snapshot(snapshot)
         w.status.show_snapshot(snapshot)
-        if self._visible("curves"):
-            self._draw_curves(snapshot)
+        if self._visible("curves") and self._draw_curves(snapshot) \
+                and snapshot.status == "running":
+            # Re-laying the curves' axes out takes 10-15 ms, as long as a big canvas: a frame
+            # of its own, so no frame holds the GUI for both; the views follow next frame.
+            self.pacer.offer(snapshot)
+            return
+        w.canvas.show_snapshot(snapshot)
         if snapshot.boundary is not None:
             if self._visible("boundary"):
                 w.boundary.show_snapshot(snapshot)
@@ -328,18 +332,19 @@ class AppController(StepperLink, DigitsLink, DataLink, QObject):
                 w.truth_table.show_snapshot(snapshot)
             w.canvas.set_neuron_thumbnails(snapshot.neuron_maps)
 
-    def _draw_curves(self, snapshot: Snapshot) -> None:
+    def _draw_curves(self, snapshot: Snapshot) -> bool:
         """Curves change once per epoch; a fast run ends hundreds of epochs a second, and
         re-laying the axes out costs more than the rest of a frame, so at most twice a
-        second while running (always for the final or a paused snapshot)."""
+        second while running (always for the final or a paused snapshot). True if drawn."""
         epochs = len(snapshot.history.get("loss", ()))
         now = time.perf_counter()
         if epochs == self._curves_epochs:
-            return
+            return False
         if snapshot.status == "running" and now - self._curves_drawn_at < CURVES_INTERVAL:
-            return
+            return False
         self.window.curves.show_history(snapshot.history)
         self._curves_epochs, self._curves_drawn_at = epochs, now
+        return True
 
     def _on_dock_shown(self, key: str, visible: bool) -> None:
         self._curves_epochs = -1
