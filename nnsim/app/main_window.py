@@ -62,22 +62,22 @@ class MainWindow(QMainWindow):
         self.lessons = LessonBrowser()
         self.controls = TrainingControls()
         self.curves = CurvesPlot()
-        self.inspector = Inspector()
         self.editor = NetworkEditor()
         self.stepper = StepperPanel()
         # Panels most lessons never show are built when first shown or used (LazyView).
         self._lazy: dict[str, LazyView] = {
             key: LazyView(factory, cache_axes) for key, factory in (
                 ("gallery", ActivationGallery), ("comparison", ComparisonView),
-                ("digits", DigitPad), ("evaluation", EvaluationPanel))}
+                ("digits", DigitPad), ("evaluation", EvaluationPanel),
+                ("inspector", Inspector))}
         self.boundary = BoundaryPlot()
         self.truth_table = TruthTable()
         self.status = StatusPanel()
         self.statusBar().addPermanentWidget(self.status, 1)
         self.views: dict[str, QWidget] = {
             "lessons": self.lessons, "training": self.controls, "curves": self.curves,
-            "inspector": self.inspector, "editor": self.editor, "stepper": self.stepper,
-            "boundary": self.boundary, "truth_table": self.truth_table, **self._lazy}
+            "editor": self.editor, "stepper": self.stepper, "boundary": self.boundary,
+            "truth_table": self.truth_table, **self._lazy}
         self.docks: dict[str, QDockWidget] = {}
         self.close_hooks: list = []
         self._build_docks()
@@ -91,6 +91,10 @@ class MainWindow(QMainWindow):
     def when_built(self, panel: str, key: str, call: Callable[[QWidget], object]) -> None:
         """Run ``call(view)`` on a panel's view now, or when it is first built (LazyView)."""
         self._lazy[panel].when_built(key, call)
+
+    @property
+    def inspector(self) -> Inspector:
+        return self._lazy["inspector"].view
 
     @property
     def gallery(self) -> ActivationGallery:
