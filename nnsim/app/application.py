@@ -53,7 +53,8 @@ class NnsimApp:
     def _on_lesson_loaded(self, name: str) -> None:
         lesson = self.controller.lesson
         panels = [p for p in (lesson.panels if lesson else ()) if p != "canvas"]
-        self.presentation.main_panel = panels[0] if panels else None
+        self.presentation.lesson_opened(tuple(lesson.panels) if lesson else (),
+                                        panels[0] if panels else None)
         self.window.canvas.fit_to_window()
 
     def shutdown(self) -> None:

@@ -28,6 +28,9 @@ class LazyView(QWidget, Generic[View]):
         self._view: View | None = None
         self._theme: Theme | None = None
         self._pending: dict[str, Callable[[View], object]] = {}
+        # Views keep the font size they were made with as the base their theme scales; made
+        # later, under a scaled theme, they would scale it twice. This is the size at start.
+        self._base_point_size = self.font().pointSizeF()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
@@ -41,6 +44,8 @@ class LazyView(QWidget, Generic[View]):
         if self._view is None:
             view = self._factory()
             self._view = view
+            if hasattr(view, "_base_point_size"):
+                view._base_point_size = self._base_point_size
             self.layout().addWidget(view)
             if self._theme is not None and hasattr(view, "set_theme"):
                 view.set_theme(self._theme)

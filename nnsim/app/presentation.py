@@ -30,6 +30,8 @@ class Presentation:
         self.scale = float(settings.value("view/scale", 1.0))
         self.projector = False
         self.main_panel: str | None = None
+        self.lesson_panels: tuple[str, ...] = ()
+        self._lesson_changed = False  # a lesson was opened while projecting
         self._saved_state: QByteArray | None = None
         self._was_maximized = False
         window.action_projector.toggled.connect(self.set_projector)
@@ -70,6 +72,19 @@ class Presentation:
                                     Qt.Orientation.Horizontal)
             self.window.canvas.fit_to_window()
 
+    def lesson_opened(self, panels: tuple[str, ...], main_panel: str | None) -> None:
+        """A lesson was loaded (it showed its panels): while projecting, only its main panel
+        stays beside the canvas, widened as on entering projector mode."""
+        self.lesson_panels, self.main_panel = panels, main_panel
+        if not self.projector:
+            return
+        self._lesson_changed = True
+        for key, dock in self.window.docks.items():
+            dock.setVisible(key == main_panel)
+        if main_panel in self.window.docks:
+            self.window.docks[main_panel].raise_()
+            QTimer.singleShot(50, self._widen_main_panel)
+
     def set_projector(self, on: bool) -> None:
         """Enter or leave projector mode."""
         if on == self.projector:
@@ -91,6 +106,9 @@ class Presentation:
                 window.showMaximized()
             if self._saved_state is not None:
                 window.restoreState(self._saved_state, LAYOUT_VERSION)
+            if self._lesson_changed:  # the saved layout showed another lesson's panels
+                window.show_panels(self.lesson_panels)
+        self._lesson_changed = False
         self.projector = on
         if window.action_projector.isChecked() != on:
             window.action_projector.setChecked(on)

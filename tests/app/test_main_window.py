@@ -168,6 +168,22 @@ def test_projector_mode_shows_only_the_main_panel_and_restores(nnsim_app):
     assert {k for k, d in window.docks.items() if d.isVisible()} == visible_before
 
 
+def test_a_lesson_opened_while_projecting_shows_only_its_main_panel(nnsim_app, qtbot):
+    window, presentation = nnsim_app.window, nnsim_app.presentation
+    presentation.set_projector(True)
+    assert nnsim_app.controller.load_lesson_safely("activations")
+    assert {k for k, d in window.docks.items() if d.isVisible()} == {"gallery"}
+    qtbot.waitUntil(lambda: window.docks["gallery"].width() > 0.4 * window.width(),
+                    timeout=2000)  # widened as on entering projector mode
+    # Built under the projector theme, the gallery's text is scaled once, not twice.
+    base = window._lazy["gallery"]._base_point_size
+    assert window.gallery.font().pointSizeF() == pytest.approx(
+        base * presentation.theme.font_scale, rel=0.01)
+    presentation.set_projector(False)
+    visible = {k for k, d in window.docks.items() if d.isVisible()}
+    assert "gallery" in visible and "boundary" not in visible  # this lesson's, not XOR's
+
+
 def test_interface_scale_changes_the_font(nnsim_app):
     from PySide6.QtWidgets import QApplication
 
