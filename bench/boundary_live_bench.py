@@ -31,7 +31,7 @@ import numpy as np  # noqa: E402
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from nnsim.app.controller import PROCESS_BUDGET_FACTOR  # noqa: E402
+from nnsim.app.controller import PROCESS_BUDGET_FACTOR, PROCESS_MAX_FPS  # noqa: E402
 from nnsim.app.frame_pacer import FramePacer  # noqa: E402
 from nnsim.core.datasets import load_dataset, train_test_split  # noqa: E402
 from nnsim.core.network import Network  # noqa: E402
@@ -54,7 +54,7 @@ def spiral_job() -> tuple[TrainingJob, np.ndarray, np.ndarray, np.ndarray]:
     return job, X, y, np.r_[np.zeros(len(X_train), bool), np.ones(len(X_test), bool)]
 
 
-def run(seconds: float, plot: BoundaryPlot | None, fps: float, budget: float,
+def run(seconds: float, plot: BoundaryPlot | None, fps: float | None, budget: float,
         trainer: TrainerThread | TrainerProcess) -> dict:
     """One run of ``seconds``: steps per second, and frames drawn per second when live."""
     job, *_ = spiral_job()
@@ -74,6 +74,8 @@ def run(seconds: float, plot: BoundaryPlot | None, fps: float, budget: float,
 
         if isinstance(trainer, TrainerProcess):
             budget = min(PROCESS_BUDGET_FACTOR * budget, 0.75)
+        if fps is None:
+            fps = PROCESS_MAX_FPS if isinstance(trainer, TrainerProcess) else 30.0
         pacer = FramePacer(draw, budget_share=budget, max_fps=fps)
 
     def on_snapshot() -> None:
@@ -105,7 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=6.0, help="length of each run")
     parser.add_argument("--repeats", type=int, default=3, help="runs of each kind")
-    parser.add_argument("--fps", type=float, default=40.0, help="FramePacer max_fps")
+    parser.add_argument("--fps", type=float, default=None,
+                        help="FramePacer max_fps (default: the app's, 30 for a thread, "
+                             f"{PROCESS_MAX_FPS:g} for a process)")
     parser.add_argument("--budget", type=float, default=0.25, help="FramePacer budget_share")
     parser.add_argument("--size", default="600x600", help="plot size in pixels, WxH")
     parser.add_argument("--switch-interval", type=float, default=None,

@@ -56,8 +56,10 @@ class SetWeights(QUndoCommand):
 
 PROCESS_BUDGET_FACTOR = 2.0
 """A trainer process loses nothing to drawing, so the GUI may draw twice the chosen share."""
-PROCESS_MAX_FPS = 40.0
-"""Frames a second at most with a trainer process (30 with a thread, which each frame slows)."""
+PROCESS_MAX_FPS = 32.0
+"""Frames a second at most with a trainer process (30 with a thread, which each frame slows):
+smooth on a projector with room for timer slack; on two cores every frame more still costs
+training (the spiral with its boundary kept 87 % at 32 fps, 63-84 % at 40)."""
 TRAINER_CHOICE = "NNSIM_TRAINER"
 """Set to "thread" to train in a thread of the GUI's process instead of a child process."""
 
