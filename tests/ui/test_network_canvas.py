@@ -326,3 +326,20 @@ def test_theme_export_fit_and_mismatched_snapshots(small, tmp_path):
     assert "another network" in small._message.text()
     with pytest.raises(ValueError, match="activation"):
         small.set_architecture([2, 3, 1], ["sigmoid"], True)
+
+
+def test_thumbnail_pixels_come_from_the_lookup_table(canvas):
+    canvas.set_architecture([2, 3, 1], "sigmoid", True)
+    maps = (np.stack([np.zeros((20, 20)), np.full((20, 20), 0.5), np.ones((20, 20))]),)
+    canvas.set_neuron_thumbnails(maps)
+    [strip] = [item for item in canvas._thumbs if item is not None]
+    image, lut = strip.qimage, np.asarray(strip.lut)
+    tile = image.height() // 3
+
+    def rgb(row: int) -> tuple[int, int, int]:
+        color = image.pixelColor(image.width() // 2, row)
+        return color.red(), color.green(), color.blue()
+
+    assert rgb(tile // 2) == tuple(lut[0][:3])            # the lowest value: the table's start
+    assert rgb(2 * tile + tile // 2) == tuple(lut[-1][:3])  # the highest: its end
+    assert image.pixelColor(0, 0).alpha() == 0              # the NaN frame between tiles: clear
