@@ -13,7 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from pyqtgraph.Qt.internals import PrimitiveArray
+from PySide6.QtCore import QLineF, QRectF
+from PySide6.QtGui import QPainter, QPen
+from PySide6.QtWidgets import QGraphicsObject
 
 from nnsim.core.formatting import number
 from nnsim.ui.palette import NEGATIVE, POSITIVE, Theme
@@ -107,14 +110,45 @@ def over_background(rgb: tuple[int, int, int], background: tuple[int, int, int],
                  for c, b in zip(rgb, background, strict=True))
 
 
-class EdgeCurve(pg.PlotCurveItem):
-    """A pair-connected curve whose bounds are given, not measured: the edges never leave the
-    network's bounds, and PlotCurveItem re-measures its data on every frame otherwise."""
+class EdgeCurve(QGraphicsObject):
+    """One bucket's edges: line segments in one pen, drawn by one ``drawLines`` call.
+
+    What PlotCurveItem did for this, without the rest: it re-measured its data, rebuilt its
+    line array and checked its options on every paint, about a quarter of a small net's frame.
+    The bounds are given (edges never leave the network's), the segments are kept in a
+    QLineF array that NumPy fills in place.
+    """
 
     bounds = QRectF()
 
+    def __init__(self, antialias: bool = True) -> None:
+        super().__init__()
+        self.opts = {"pen": pg.mkPen("k"), "antialias": antialias}
+        self._lines = PrimitiveArray(QLineF, 4)
+
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt name)
         return self.bounds
+
+    def setPen(self, pen: QPen) -> None:  # noqa: N802 (Qt name)
+        self.opts["pen"] = pen
+        self.update()
+
+    def setData(self, x: Array, y: Array, antialias: bool = True) -> None:  # noqa: N802
+        """Segments (x[2k], y[2k]) -> (x[2k+1], y[2k+1])."""
+        n = len(x) // 2
+        self._lines.resize(n)
+        lines = self._lines.ndarray()
+        lines[:, 0], lines[:, 1] = x[0::2], y[0::2]
+        lines[:, 2], lines[:, 3] = x[1::2], y[1::2]
+        self.opts["antialias"] = antialias
+        self.update()
+
+    def paint(self, painter: QPainter, *args: object) -> None:
+        if not len(self._lines):
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, self.opts["antialias"])
+        painter.setPen(self.opts["pen"])
+        painter.drawLines(*self._lines.drawargs())
 
 
 class EdgeBuckets:
@@ -124,8 +158,7 @@ class EdgeBuckets:
         self.curves = []
         self.antialias = True
         for bucket in range(2 * LEVELS):
-            curve = EdgeCurve(antialias=True, connect="pairs", skipFiniteCheck=True)
-            curve.setSegmentedLineMode("on")  # drawLines: faster than one path for pairs
+            curve = EdgeCurve(antialias=True)
             curve.setZValue(z + bucket % LEVELS * 0.01)  # strong edges on top of weak ones
             view.addItem(curve, ignoreBounds=True)
             self.curves.append(curve)
@@ -154,8 +187,7 @@ class EdgeBuckets:
             if np.array_equal(segment, self.segments[index]) and \
                     curve.opts["antialias"] == self.antialias:
                 continue
-            curve.setData(segment[:, 0], segment[:, 1], connect="pairs",
-                          antialias=self.antialias)
+            curve.setData(segment[:, 0], segment[:, 1], antialias=self.antialias)
             curve.setVisible(bool(count))  # empty curves still cost a bounds check per paint
             self.segments[index] = segment
         self.counts = counts
