@@ -17,6 +17,8 @@ the first run (with "spawn", the same on every platform), and serves one job aft
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import multiprocessing
 import os
 import pickle
@@ -38,6 +40,11 @@ from nnsim.training.blas_threads import one_blas_thread
 from nnsim.training.control import TrainingControl
 from nnsim.training.loop import TrainingJob, TrainingResult, run_training
 from nnsim.training.mailbox import LatestMailbox
+
+DATA_FIELDS = ("X", "y", "X_val", "y_val")
+CACHE_MIN_BYTES = 8 * 2**20
+"""Data this big stays in the child between runs: each Train no longer pickles and pipes it
+(the full MNIST is 188 MB: most of a second, and a second copy in memory while it travels)."""
 
 CHILD_ENDED = ("the training process ended unexpectedly; press Train to start a new one "
                "(the weights are those from before this run)")
@@ -214,7 +221,7 @@ def serve(commands: Connection, events: Connection) -> None:
     to quit or the parent goes away."""
     outbox = _Outbox(events)
     jobs: queue.SimpleQueue[tuple[int, TrainingJob, TrainingControl] | None] = queue.SimpleQueue()
-    current = {"control": TrainingControl()}
+    current: dict = {"control": TrainingControl(), "data": ()}
 
     def listen() -> None:
         try:
@@ -230,7 +237,12 @@ def serve(commands: Connection, events: Connection) -> None:
             except (EOFError, OSError):  # the parent is gone
                 kind, value = "quit", None
             if kind == "job":
-                run, job = value
+                run, job, reuse = value
+                if reuse:  # the parent left the data out: it is the last job's
+                    for name, array in zip(DATA_FIELDS, current["data"], strict=True):
+                        setattr(job, name, array)
+                else:
+                    current["data"] = tuple(getattr(job, name) for name in DATA_FIELDS)
                 current["control"] = control = TrainingControl()
                 jobs.put((run, job, control))
             elif kind == "ack":
@@ -259,6 +271,24 @@ def serve(commands: Connection, events: Connection) -> None:
 
 
 # -- the parent --------------------------------------------------------------------------------
+
+
+def data_key(job: TrainingJob) -> tuple | None:
+    """What identifies a job's arrays, when they are big enough to keep in the child: each
+    array's identity, shape, type and a digest of an even sample of it. None for small data,
+    which is simply sent again (the points editor moves small arrays' points in place)."""
+    arrays = [getattr(job, name) for name in DATA_FIELDS]
+    if sum(array.nbytes for array in arrays if array is not None) < CACHE_MIN_BYTES:
+        return None
+    return tuple(None if array is None else
+                 (id(array), array.shape, array.dtype.str, _sample_digest(array))
+                 for array in arrays)
+
+
+def _sample_digest(array: np.ndarray) -> str:
+    flat = array.reshape(-1)
+    sample = np.ascontiguousarray(flat[::max(1, flat.size // 65_536)])
+    return hashlib.blake2b(sample.tobytes(), digest_size=16).hexdigest()
 
 
 def adopt_model(mine: Network | Perceptron, trained: Network | Perceptron) -> None:
@@ -304,6 +334,8 @@ class RemoteTrainer:
         self._reported.set()
         self.mailbox: LatestMailbox[Snapshot] = LatestMailbox()
         self.control: RemoteControl | None = None
+        self._child_data: tuple | None = None  # data_key of the arrays the child holds
+        self._child_arrays: tuple = ()
 
     @property
     def is_running(self) -> bool:
@@ -322,13 +354,24 @@ class RemoteTrainer:
         self.mailbox.take()
         remote = RemoteControl(self._send)
         self.control = remote
+        key = data_key(job)
+        reuse = key is not None and key == self._child_data
+        sent = job
+        if reuse:  # the child has these arrays from the last run
+            sent = copy.copy(job)
+            for name in DATA_FIELDS:
+                setattr(sent, name, None)
         try:
-            message = pickle.dumps(("job", (self._run, job)), pickle.HIGHEST_PROTOCOL)
+            message = pickle.dumps(("job", (self._run, sent, reuse)), pickle.HIGHEST_PROTOCOL)
         except Exception as error:  # noqa: BLE001 - e.g. a model patched with a local function
             self._finish(self._run, None, f"this model cannot be sent to the trainer process "
                                           f"({error}); set NNSIM_TRAINER=thread to train it")
             return remote
-        if not self._send_bytes(message):
+        if self._send_bytes(message):
+            # The arrays are kept referenced, so their ids (part of the key) stay theirs.
+            self._child_data = key
+            self._child_arrays = tuple(getattr(job, name) for name in DATA_FIELDS)
+        else:
             self._finish(self._run, None, CHILD_ENDED)
         if control is not None:
             remote.adopt(control)
@@ -378,6 +421,7 @@ class RemoteTrainer:
         if self._commands is not None:  # a child that died: let go of its pipe
             self._commands.close()
             self._commands = None
+        self._child_data, self._child_arrays = None, ()
         context = multiprocessing.get_context("spawn")
         commands_out, commands_in = context.Pipe(duplex=False)
         events_out, events_in = context.Pipe(duplex=False)

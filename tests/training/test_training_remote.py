@@ -216,3 +216,33 @@ def test_weights_that_no_longer_fit_the_parents_model_are_reported_not_forced(tr
     result, error = trainer.recorder.ends[0]
     assert result is None and "no longer fit" in error
     np.testing.assert_array_equal(job.model.layers[0].weights, np.zeros((2, 5)))
+
+
+def test_big_data_stays_in_the_child_between_runs(trainer, monkeypatch) -> None:
+    rng = np.random.default_rng(4)
+    X = rng.random((11_000, 100))  # 8.8 MB: over CACHE_MIN_BYTES
+    y = (X[:, 0] > X[:, 1]).astype(float)
+
+    def job() -> TrainingJob:
+        network = Network.from_sizes([100, 4, 1], "sigmoid", seed=2)
+        return TrainingJob(model=network, X=X, y=y, epochs=1, batch_size=500,
+                           optimizer=SGD(0.5), loss="sse", seed=3)
+
+    sizes: list[int] = []
+    send = trainer._send_bytes
+    monkeypatch.setattr(trainer, "_send_bytes", lambda message: sizes.append(len(message))
+                        or send(message))
+    first, second, reference = job(), job(), job()
+    expected = run_training(reference, TrainingControl(), lambda snapshot: None)
+    for number, run_job in enumerate((first, second), start=1):
+        trainer.start(run_job)
+        wait_until(lambda number=number: len(trainer.recorder.ends) == number)
+    assert sizes[0] > X.nbytes and sizes[1] < 100_000  # the second job left the data out
+    for trained in (first, second):
+        assert trainer.recorder.ends[0][0].history["loss"] == pytest.approx(
+            expected.history["loss"], rel=1e-12)
+        np.testing.assert_allclose(trained.model.layers[0].weights,
+                                   reference.model.layers[0].weights, rtol=1e-12)
+    trainer.start(TrainingJob(model=job().model, X=X.copy(), y=y, epochs=1))  # new arrays
+    wait_until(lambda: len(trainer.recorder.ends) == 3)
+    assert sizes[-1] > X.nbytes
