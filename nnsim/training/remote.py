@@ -341,6 +341,11 @@ class RemoteTrainer:
     def is_running(self) -> bool:
         return not self._ended.is_set()
 
+    @property
+    def child(self) -> multiprocessing.process.BaseProcess | None:
+        """The child process, once started (None after ``close``)."""
+        return self._process
+
     def start(self, job: TrainingJob, control: TrainingControl | None = None) -> RemoteControl:
         """Send ``job`` to the child (starting it if needed); returns the run's control."""
         if self.is_running:

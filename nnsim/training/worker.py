@@ -8,6 +8,8 @@ run's ``TrainingControl`` (thread-safe primitives), never through signals into t
 
 from __future__ import annotations
 
+import multiprocessing.process
+
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from nnsim.core.snapshot import Snapshot
@@ -202,6 +204,11 @@ class TrainerProcess(QObject):
     def control(self) -> TrainingControl | None:
         """The current (or last) run's control; None before the first start."""
         return self._remote.control
+
+    @property
+    def child_process(self) -> multiprocessing.process.BaseProcess | None:
+        """The trainer process, once the first run started it."""
+        return self._remote.child
 
     def take_snapshot(self) -> Snapshot | None:
         """The newest Snapshot of the current (or last) run, or None if none is new."""

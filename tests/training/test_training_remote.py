@@ -189,22 +189,23 @@ def test_a_job_that_cannot_be_sent_is_reported_not_raised(trainer) -> None:
 def test_a_dead_child_is_reported_and_the_next_run_starts_a_new_one(trainer) -> None:
     trainer.start(xor_job(epochs=None))
     wait_until(lambda: trainer.recorder.snapshots >= 1)
-    [child] = multiprocessing.active_children()
+    child = trainer.child
     child.kill()
     assert trainer.recorder.ended.wait(10)
     assert trainer.recorder.ends[0] == (None, CHILD_ENDED)
     trainer.start(xor_job(epochs=2))
     wait_until(lambda: len(trainer.recorder.ends) == 2)
     assert trainer.recorder.ends[1][0].status == "finished"
-    assert multiprocessing.active_children()[0].pid != child.pid
+    assert trainer.child.pid != child.pid and trainer.child.is_alive()
 
 
 def test_close_stops_the_run_and_ends_the_child(trainer) -> None:
     trainer.start(xor_job(epochs=None))
     wait_until(lambda: trainer.recorder.snapshots >= 1)
+    child = trainer.child
     trainer.close()
     assert not trainer.is_running
-    assert multiprocessing.active_children() == []
+    assert not child.is_alive() and trainer.child is None
 
 
 def test_weights_that_no_longer_fit_the_parents_model_are_reported_not_forced(trainer) -> None:
