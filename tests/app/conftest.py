@@ -11,19 +11,33 @@ os.environ.setdefault("NNSIM_NO_DIALOGS", "1")
 
 
 @pytest.fixture
-def nnsim_app(qtbot, tmp_path):
+def make_app(qtbot, tmp_path):
+    """Opens nnsim windows (settings in a temporary file) and closes them after the test."""
     from nnsim.app.application import NnsimApp
     from nnsim.app.main import make_application
 
     make_application()
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    app = NnsimApp(settings)
-    qtbot.addWidget(app.window)
-    app.start("backprop-xor")
-    app.window.show()
-    yield app
-    app.controller.stop_training(2000)
-    app.window.close()
+    apps = []
+
+    def make() -> NnsimApp:
+        settings = QSettings(str(tmp_path / f"settings-{len(apps)}.ini"),
+                             QSettings.Format.IniFormat)
+        app = NnsimApp(settings)
+        qtbot.addWidget(app.window)
+        app.start("backprop-xor")
+        app.window.show()
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.controller.stop_training(2000)
+        app.window.close()
+
+
+@pytest.fixture
+def nnsim_app(make_app):
+    return make_app()
 
 
 def warnings_shown(window) -> list[str]:

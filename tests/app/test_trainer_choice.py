@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from nnsim.app.controller import PROCESS_BUDGET_FACTOR, PROCESS_MAX_FPS, TRAINER_CHOICE
 from nnsim.training.worker import TrainerProcess, TrainerThread
 
 
 @pytest.fixture
-def thread_app(qtbot, tmp_path, monkeypatch):
-    from nnsim.app.application import NnsimApp
-
+def thread_app(make_app, monkeypatch):
     monkeypatch.setenv(TRAINER_CHOICE, "thread")
-    app = NnsimApp(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(app.window)
-    app.start("backprop-xor")
-    app.window.show()
-    yield app
-    app.controller.stop_training(2000)
-    app.window.close()
+    return make_app()
 
 
 def test_the_default_trainer_is_a_process_that_may_draw_twice_the_budget(nnsim_app):

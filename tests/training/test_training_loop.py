@@ -40,12 +40,17 @@ def run(job, clock, control=None, publish=None):
     return result, snapshots
 
 
-def test_a_consumer_that_is_not_ready_gets_only_the_first_and_final_snapshots(clock):
+def one_second_of_1ms_steps(clock) -> TrainingJob:
+    """XOR per sample for 250 epochs: 1,000 steps of 1 ms each on the fake clock."""
     xor = load_dataset("xor")
     net = Network.from_sizes([2, 2, 1], "sigmoid", seed=1)
     clock.tick(net)
-    job = TrainingJob(net, xor.X, xor.y, epochs=250, batch_size=1, optimizer=SGD(0.5),
-                      shuffle=False)
+    return TrainingJob(net, xor.X, xor.y, epochs=250, batch_size=1, optimizer=SGD(0.5),
+                       shuffle=False)
+
+
+def test_a_consumer_that_is_not_ready_gets_only_the_first_and_final_snapshots(clock):
+    job = one_second_of_1ms_steps(clock)
     snapshots, asked = [], []
 
     def ready() -> bool:
@@ -60,11 +65,7 @@ def test_a_consumer_that_is_not_ready_gets_only_the_first_and_final_snapshots(cl
 
 
 def test_one_second_of_1ms_steps_publishes_at_most_61_times(clock):
-    xor = load_dataset("xor")
-    net = Network.from_sizes([2, 2, 1], "sigmoid", seed=1)
-    clock.tick(net)
-    job = TrainingJob(net, xor.X, xor.y, epochs=250, batch_size=1, optimizer=SGD(0.5),
-                      shuffle=False)
+    job = one_second_of_1ms_steps(clock)
     result, snapshots = run(job, clock)
     assert result.status == FINISHED
     assert result.steps == 1000 and result.epochs == 250
