@@ -247,3 +247,20 @@ def test_big_data_stays_in_the_child_between_runs(trainer, monkeypatch) -> None:
     trainer.start(TrainingJob(model=job().model, X=X.copy(), y=y, epochs=1))  # new arrays
     wait_until(lambda: len(trainer.recorder.ends) == 3)
     assert sizes[-1] > X.nbytes
+
+
+def test_an_unreadable_message_ends_the_run_with_a_message(trainer) -> None:
+    reader, writer = multiprocessing.Pipe(duplex=False)
+    trainer._run = 1  # a run in progress, as start() leaves it
+    trainer._ended.clear()
+    trainer._reported.clear()
+    thread = threading.Thread(target=trainer._read, args=(reader, None), daemon=True)
+    thread.start()
+    writer.send_bytes((0).to_bytes(4, "little") + b"not a pickle")
+    assert trainer.recorder.ended.wait(5)
+    result, error = trainer.recorder.ends[0]
+    assert result is None and "could not read the trainer's message" in error
+    assert not trainer.is_running
+    writer.close()  # end of file ends the reader
+    thread.join(5)
+    assert not thread.is_alive()
