@@ -3,3 +3,8 @@
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# A pretend screen of a laptop's size (nnsim.app.offscreen), set before pytest-qt makes the app.
+from nnsim.app.offscreen import configure_offscreen  # noqa: E402
+
+configure_offscreen()

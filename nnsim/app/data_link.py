@@ -1,47 +1,61 @@
 """Changing a lesson's rows: edited points, the Data menu's point clouds, a loaded MNIST.
 
-A part of ``AppController`` (a mixin).
+Each builds the new rows first and then opens them as a new workspace state (model kept,
+history cleared), so every view, the evaluation included, follows from one event.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QObject, Slot
 
 from nnsim.app.messages import warn
 from nnsim.core.errors import DatasetError
-from nnsim.core.history import History
 from nnsim.core.lessons import LessonData
+from nnsim.workspace import WorkspaceState
+from nnsim.workspace.opening import with_data
+
+if TYPE_CHECKING:
+    from nnsim.app.controller import AppController
 
 CLOUDS = ("moons", "circles", "gaussian", "spiral")
 
 
-class DataLink:
+class DataLink(QObject):
     """Replacing the current lesson's data while keeping its network."""
+
+    def __init__(self, controller: AppController) -> None:
+        super().__init__(controller)
+        self.controller = controller
+        w = controller.window
+        w.boundary.points_edited.connect(self.replace_points)
+        w.cloud_actions.triggered.connect(lambda action: self.set_cloud(name=action.data()))
+        w.noise_actions.triggered.connect(lambda action: self.set_cloud(noise=action.data()))
+        w.action_resample.triggered.connect(lambda: self.set_cloud(resample=True))
+        controller.workspace.opened.connect(self._sync_data_menu)
 
     @Slot(object, object)
     def replace_points(self, X: np.ndarray, y: np.ndarray) -> None:
         """The user added, moved or removed points on the boundary plot."""
-        if self.data is None or len(X) == 0:
+        state = self.controller.workspace.state
+        if state is None or len(X) == 0:
             return
-        self.stop_training()
-        self.data = dataclasses.replace(self.data, X_train=np.asarray(X, float),
-                                        y_train=np.asarray(y, int), X_test=np.asarray(X, float),
-                                        y_test=np.asarray(y, int), held_out=False)
-        self.probe_index = min(self.probe_index, len(X) - 1)
-        self.show_still()
-
+        X, y = np.asarray(X, float), np.asarray(y, int)
+        self.replace_data(dataclasses.replace(state.data, X_train=X, y_train=y, X_test=X,
+                                              y_test=y, held_out=False))
 
     def set_cloud(self, name: str | None = None, noise: float | None = None,
                   resample: bool = False) -> None:
         """Data menu: another 2-D point cloud, noise level or sample for a 2-D lesson."""
-        if self.lesson is None or self.lesson.dataset not in CLOUDS or self.data is None:
+        state = self.controller.workspace.state
+        if state is None or state.lesson.dataset not in CLOUDS:
             return
         from nnsim.core.datasets import load_dataset, train_test_split
 
-        options = dict(self.cloud_options)
+        options = dict(state.cloud_options)
         options["name"] = name or options["name"]
         if noise is not None:
             options["noise"] = float(noise)
@@ -51,30 +65,33 @@ class DataLink:
         try:
             dataset = load_dataset(options["name"], **loader_options)
             X_train, X_test, y_train, y_test = train_test_split(
-                dataset, test_size=self.lesson.test_size or 0.25, seed=self.seed)
+                dataset, test_size=state.lesson.test_size or 0.25, seed=state.settings.seed)
         except (DatasetError, ValueError) as error:
-            warn(self.window, "Cannot make these points", str(error))
+            warn(self.controller.window, "Cannot make these points", str(error))
             return
-        self.cloud_options = options
         self.replace_data(LessonData(X_train, y_train, X_test, y_test, dataset.n_classes, None,
-                                     dataset.feature_names, True))
-        self._sync_data_menu()
+                                     dataset.feature_names, True), cloud_options=options)
 
-    def _sync_data_menu(self) -> None:
-        w = self.window
-        enabled = self.lesson is not None and self.lesson.dataset in CLOUDS
+    def replace_data(self, data: LessonData, **changes: object) -> bool:
+        """New rows for the current lesson (e.g. the full MNIST); the model is kept."""
+        state = self.controller.workspace.state
+        if state is None:
+            return False
+        try:
+            new_state = with_data(state, data, **changes)
+        except DatasetError as error:
+            warn(self.controller.window, "Cannot use these rows", str(error))
+            return False
+        self.controller.open_state(new_state)
+        return True
+
+    def _sync_data_menu(self, state: WorkspaceState) -> None:
+        w = self.controller.window
+        enabled = state.lesson.dataset in CLOUDS
         w.data_menu.setEnabled(enabled)
         if not enabled:
             return
         for action in w.cloud_actions.actions():
-            action.setChecked(action.data() == self.cloud_options.get("name"))
+            action.setChecked(action.data() == state.cloud_options.get("name"))
         for action in w.noise_actions.actions():
-            action.setChecked(abs(action.data() - self.cloud_options.get("noise", -1)) < 1e-9)
-
-    def replace_data(self, data: LessonData) -> None:
-        """New rows for the current lesson (e.g. the full MNIST); the model is kept."""
-        self.stop_training()
-        self.data = data
-        self.history = History()
-        self.probe_index = 0
-        self._configure_views()
+            action.setChecked(abs(action.data() - state.cloud_options.get("noise", -1)) < 1e-9)

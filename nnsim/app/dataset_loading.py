@@ -81,7 +81,7 @@ class MnistLoader(QObject):
         if controller.lesson is None or controller.lesson.dataset != "mnist":
             if not controller.load_lesson_safely(MNIST_LESSON):
                 return
-        controller.replace_data(mnist_data(arrays))
+        controller.datasets.replace_data(mnist_data(arrays))
         window = controller.window
         window.statusBar().showMessage(
             f"MNIST loaded: {len(arrays[0]):,} training and {len(arrays[2]):,} test images",

@@ -51,6 +51,11 @@ class FramePacer(QObject):
         delay = max(0.0, self._next_allowed - time.perf_counter())
         self._timer.start(int(delay * 1000))
 
+    def discard(self) -> None:
+        """Forget the pending frame (its model was replaced)."""
+        self._latest = None
+        self._timer.stop()
+
     def flush(self) -> None:
         """Draw the pending snapshot at once (when training ends or pauses)."""
         if self._latest is not None:

@@ -12,6 +12,7 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from nnsim import __version__
+from nnsim.app.offscreen import configure_offscreen
 from nnsim.core.resources import resource_path
 
 
@@ -19,6 +20,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     """The QApplication with nnsim's names (QSettings and QStandardPaths use them)."""
     app = QApplication.instance()
     if app is None:
+        configure_offscreen()
         app = QApplication(argv or [sys.argv[0]])
     QCoreApplication.setOrganizationName("nnsim")
     QCoreApplication.setApplicationName("nnsim")

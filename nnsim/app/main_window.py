@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
             "editor": self.editor, "stepper": self.stepper, "boundary": self.boundary,
             "truth_table": self.truth_table, **self._lazy}
         self.docks: dict[str, QDockWidget] = {}
+        self.lesson_panels: tuple[str, ...] = ()
         self.close_hooks: list = []
         self._build_docks()
         cache_axes(self)
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
     def show_panels(self, keys: tuple[str, ...] | list[str]) -> None:
         """Show the lesson's panels (and the always-shown ones), hide the rest, raise the first
         panel of each tab group."""
+        self.lesson_panels = tuple(keys)
         wanted = set(keys) | set(ALWAYS)
         for spec in PANELS:
             self.docks[spec.key].setVisible(spec.key in wanted)
@@ -150,8 +152,36 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: [self.docks[k].raise_() for k in order])
 
     def reset_layout(self) -> None:
-        """Back to the layout the window was built with."""
+        """Back to the layout the window was built with, showing the open lesson's panels."""
         self.restoreState(self.default_state, LAYOUT_VERSION)
+        self.show_panels(self.lesson_panels)
+        self.fit_to_screen()
+
+    def fit_to_screen(self) -> None:
+        """Keep the whole frame on the screen: docks' minimum sizes must never push the
+        window wider or taller than the available screen (the right-hand docks then hide
+        off-screen). Runs now and once more after Qt has laid newly shown docks out."""
+        self._fit_to_screen()
+        QTimer.singleShot(0, self._fit_to_screen)
+
+    def _fit_to_screen(self) -> None:
+        screen = self.screen()
+        if screen is None or self.isFullScreen():
+            return
+        available = screen.availableGeometry()
+        frame, inner = self.frameGeometry(), self.geometry()
+        extra_w, extra_h = frame.width() - inner.width(), frame.height() - inner.height()
+        width = min(inner.width(), available.width() - extra_w)
+        height = min(inner.height(), available.height() - extra_h)
+        if (width, height) != (inner.width(), inner.height()):
+            if self.isMaximized():
+                self.showNormal()
+            self.resize(width, height)
+        frame = self.frameGeometry()
+        if not available.contains(frame):
+            x = min(max(frame.x(), available.x()), available.right() - frame.width() + 1)
+            y = min(max(frame.y(), available.y()), available.bottom() - frame.height() + 1)
+            self.move(x, y)
 
     def restore_layout(self) -> None:
         """Geometry and dock layout from the last session (QSettings)."""

@@ -17,3 +17,12 @@ def warn(parent: QWidget | None, title: str, text: str) -> None:
                       parent)
     box.setObjectName("nnsim-warning")
     box.open()
+
+
+def message_for(error: BaseException, name: object) -> str:
+    """One line for a file that cannot be used: its name first, unless the error says it."""
+    text = str(error) or type(error).__name__
+    if isinstance(error, MemoryError):
+        text = "it asks for more memory than this computer has"
+    label = str(name)
+    return text if label in text or getattr(error, "filename", None) else f"{label}: {text}"

@@ -8,18 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtWidgets import QFileDialog
 
 from nnsim.app.controller import AppController
 from nnsim.app.messages import warn
-from nnsim.core.errors import DatasetError, LessonError
-from nnsim.core.history import History
-from nnsim.core.network import Network
-from nnsim.core.optimizers import SGD
 from nnsim.core.perceptron import Perceptron
 from nnsim.core.session import Session, SessionError, load_session, save_session
+from nnsim.workspace.opening import session_state
 
 RECENT_KEY = "recent/sessions"
 MAX_RECENT = 8
@@ -44,41 +40,11 @@ def session_of(controller: AppController, view: dict | None = None) -> Session:
         view=view or {}, epoch=controller.history.epochs)
 
 
-def restore_session(controller: AppController, session: Session) -> None:
-    """Load the session's lesson, then its weights, history and settings.
-
-    The model is built and checked before the current lesson is replaced.
-    """
-    network = Network.from_spec(session.architecture, dtype=session.weights[0][0].dtype)
-    network.set_weights(session.weights)
-    controller.load_lesson(session.lesson)
-    if controller.data is None or controller.data.X_train.shape[1] != network.sizes[0]:
-        raise SessionError(f"the session's network has {network.sizes[0]} inputs but the "
-                           f"lesson's data has a different width")
-    if session.model_kind == "perceptron":
-        (W, b), = session.weights
-        model: Network | Perceptron = Perceptron(W.shape[0], session.training.get(
-            "learning_rate", 0.1))
-        model.weights = np.concatenate([W[:, 0], b])
-    else:
-        model = network
-    controller.model = model
-    optimizer = SGD(float(session.optimizer.get("learning_rate", 0.1)),
-                    float(session.optimizer.get("momentum", 0.0)),
-                    bool(session.optimizer.get("nesterov", False)))
-    optimizer.set_state(session.optimizer_state)
-    controller.optimizer = optimizer
-    controller.seed = session.seed
-    controller.learning_rate = float(session.training.get("learning_rate",
-                                                          controller.learning_rate))
-    controller.batch_size = int(session.training.get("batch_size", controller.batch_size))
-    controller.epochs = int(session.training.get("epochs", controller.epochs))
-    controller.history = History()
-    for key, values in session.history.items():
-        controller.history[key] = list(values)
-    controller.window.controls.set_values(controller.learning_rate, controller.batch_size,
-                                          controller.epochs, controller.seed)
-    controller._configure_views()
+def restore_session(controller: AppController, session: Session,
+                    path: str | Path = "session") -> None:
+    """Open the session: its whole state is built and checked first, then swapped in, so a
+    bad file raises ``SessionError`` and leaves the open work as it was."""
+    controller.open_state(session_state(session, path))
 
 
 class SessionFiles:
@@ -109,15 +75,10 @@ class SessionFiles:
         except SessionError as error:
             warn(self.controller.window, "Cannot open the session", str(error))
             return False
-        previous = (self.controller.lesson.name if self.controller.lesson else None)
         try:
-            restore_session(self.controller, session)
-        except (SessionError, LessonError, DatasetError, ValueError, KeyError) as error:
-            warn(self.controller.window, "Cannot open the session",
-                 f"{Path(path).name}: {error}")
-            if previous is not None and self.controller.lesson is not None and \
-                    self.controller.lesson.name != previous:
-                self.controller.load_lesson_safely(previous)
+            restore_session(self.controller, session, path)
+        except SessionError as error:
+            warn(self.controller.window, "Cannot open the session", str(error))
             return False
         self.path = Path(path)
         self._remember(self.path)

@@ -1,30 +1,70 @@
 """Clicks on the canvas and the plane feed the inspector and the stepper; steps light the canvas.
 
-A part of ``AppController`` (a mixin): it reads the controller's model and last Snapshot.
+The stepper shows traces computed by ``Network.forward_trace``/``backward_trace`` (core); this
+only chooses the input and the weights, and follows the workspace.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QObject, Slot
 
 from nnsim.core.explain import neuron_names
 from nnsim.core.network import Network
+from nnsim.workspace import WorkspaceState
+
+if TYPE_CHECKING:
+    from nnsim.app.controller import AppController
+
+#: Larger networks have too many steps to walk one by one.
+MAX_INPUTS, MAX_NEURONS = 16, 60
 
 
-class StepperLink:
+class StepperLink(QObject):
     """Inspector, gallery marker, forward/backward stepper and canvas highlights."""
 
+    def __init__(self, controller: AppController) -> None:
+        super().__init__(controller)
+        self.controller = controller
+        self.stepper_input: tuple[np.ndarray, float | None] | None = None
+        self.backward_trace = None
+        w = controller.window
+        w.canvas.neuron_selected.connect(self.inspect_neuron)
+        w.stepper.input_chosen.connect(self._on_stepper_input)
+        w.stepper.settings_changed.connect(self.refresh_stepper)
+        w.stepper.step_shown.connect(self._on_step_shown)
+        w.stepper.update_applied.connect(lambda weights: controller.edits.apply_update(weights))
+        w.boundary.point_clicked.connect(self._on_point_clicked)
+        w.boundary.plane_clicked.connect(lambda point: self._on_stepper_input(point, None))
+        workspace = controller.workspace
+        workspace.opened.connect(self._on_opened)
+        workspace.weights_changed.connect(self.refresh_stepper)
+
+    def _on_opened(self, state: WorkspaceState) -> None:
+        self.stepper_input = None
+        data, lesson, stepper = state.data, state.lesson, self.controller.window.stepper
+        choices = [(_row_label(x, t), x, float(t)) for x, t in
+                   zip(data.X_train[:50], data.y_train[:50], strict=True)]
+        if lesson.probe_input is not None:
+            probe = np.array(lesson.probe_input)
+            choices.insert(0, ("lesson input " + _row_label(probe, lesson.probe_target), probe,
+                               lesson.probe_target))
+        if state.network.sizes[0] <= MAX_INPUTS:
+            stepper.set_input_choices(choices)
+        stepper.set_learning_rate(state.settings.learning_rate)
+        self.refresh_stepper()
 
     @Slot(int, int)
     def inspect_neuron(self, layer: int, index: int) -> None:
         """Show a clicked neuron in the inspector and on its activation curve."""
-        snapshot = self.last_snapshot
-        if snapshot is None or snapshot.activations is None or self.model is None:
+        snapshot = self.controller.last_snapshot
+        if snapshot is None or snapshot.activations is None:
             return
-        network = self.network()
+        network = self.controller.network()
         names = neuron_names(network.sizes)
-        w = self.window
+        w = self.controller.window
         if layer == 0:
             value = float(snapshot.activations[0][index])
             w.inspector.show_neuron(names[0][index], "input", [], None, None, value)
@@ -41,34 +81,36 @@ class StepperLink:
         w.gallery.show_point(activation, net)
 
     def _stepper_network(self) -> Network:
-        network = self.network().copy()
-        if self.last_snapshot is not None and self.is_training:
-            network.set_weights(self.last_snapshot.weights)
+        network = self.controller.network().copy()
+        snapshot = self.controller.last_snapshot
+        if snapshot is not None and self.controller.is_training:
+            network.set_weights(snapshot.weights)
         return network
 
     @Slot()
     def refresh_stepper(self) -> None:
         """Recompute the stepper's traces from the current weights and its chosen input."""
-        if self.model is None or self.data is None:
+        state = self.controller.workspace.state
+        if state is None:
             return
         network = self._stepper_network()
-        if network.sizes[0] > 16 or sum(network.sizes) > 60:
+        if network.sizes[0] > MAX_INPUTS or sum(network.sizes) > MAX_NEURONS:
             return
-        stepper = self.window.stepper
+        stepper = self.controller.window.stepper
         if self.stepper_input is not None and len(self.stepper_input[0]) == network.sizes[0]:
             row, target = self.stepper_input
             if target is None:
                 target = stepper.target()
         else:
-            row = self.data.X_train[self.probe_index]
-            target = float(self.data.y_train[self.probe_index])
+            row = state.data.X_train[state.probe_index]
+            target = float(state.data.y_train[state.probe_index])
         row = np.asarray(row, dtype=float)
         forward = network.forward_trace(row)
         backward = None
-        if target is not None and network.layers[-1].activation.derivative is not None or (
-                target is not None and network.layers[-1].activation.name == "softmax"):
+        output = network.layers[-1].activation
+        if target is not None and (output.derivative is not None or output.name == "softmax"):
             try:
-                backward = network.backward_trace(row, target, self.loss_name,
+                backward = network.backward_trace(row, target, state.lesson.loss,
                                                   stepper.learning_rate())
             except ValueError:
                 backward = None
@@ -83,7 +125,7 @@ class StepperLink:
 
     @Slot(object)
     def _on_step_shown(self, step: object) -> None:
-        canvas = self.window.canvas
+        canvas = self.controller.window.canvas
         if step is None:
             canvas.clear_highlight()
             canvas.show_gradients(None)
@@ -98,9 +140,11 @@ class StepperLink:
     @Slot(object, object)
     def _on_point_clicked(self, row: object, label: object) -> None:
         self._on_stepper_input(row, label)
-        if self.window.docks["stepper"].isVisible():
-            self.window.docks["stepper"].raise_()
+        dock = self.controller.window.docks["stepper"]
+        if dock.isVisible():
+            dock.raise_()
 
-    @Slot(object)
-    def _on_plane_clicked(self, point: object) -> None:
-        self._on_stepper_input(point, None)
+
+def _row_label(x: np.ndarray, target: float | None) -> str:
+    values = ", ".join(f"{v:g}" for v in x[:4]) + (", …" if len(x) > 4 else "")
+    return f"[{values}]" + ("" if target is None else f" → {int(target)}")

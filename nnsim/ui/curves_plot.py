@@ -61,6 +61,7 @@ class CurvesPlot(QWidget):
         self._base_point_size = self.font().pointSizeF()
         self._values: dict[str, np.ndarray] = {}
         self._epochs = 0
+        self._epoch_range = 10
         self._side_by_side = False
         self._hover_epoch: int | None = None
         self._legend_colours = {False: _css(NEGATIVE), True: _css(POSITIVE)}
@@ -136,16 +137,30 @@ class CurvesPlot(QWidget):
             else:
                 item.setData([], [])
         self._epochs = max((len(v) for v in self._values.values()), default=0)
+        if self._epochs > self._epoch_range:  # training went past the planned epochs
+            self.set_epoch_range(max(self._epochs, 2 * self._epoch_range))
         self._update_legend()
         if self._hover_epoch is not None:  # keep the readout true while training goes on
             self.show_epoch(self._hover_epoch)
         else:
             self.readout.setText(HINT if self._epochs else "No epochs trained yet.")
 
-    def clear(self) -> None:
-        """Remove every curve and the hover readout."""
+    def clear(self, epochs: int | None = None) -> None:
+        """Remove every curve and the hover readout; the epoch axis runs 0..``epochs`` (the
+        run's planned length), so one lesson's axes never carry over into the next."""
+        self._hover_epoch = None
+        self.set_epoch_range(epochs if epochs and epochs > 0 else 10)
+        for plot in self.plots.values():
+            plot.enableAutoRange(axis="y", enable=True)
         self.show_history({})
         self._hide_cursor()
+
+    def set_epoch_range(self, epochs: int) -> None:
+        """The x axis from 0 to ``epochs`` (not auto-ranged: one epoch would span -150..150)."""
+        self._epoch_range = max(int(epochs), 1)
+        for plot in self.plots.values():
+            plot.enableAutoRange(axis="x", enable=False)
+            plot.setXRange(0, self._epoch_range, padding=0.02)
 
     def set_log_scale(self, on: bool) -> None:
         """Loss on a logarithmic axis (values <= 0 are left out there)."""

@@ -84,6 +84,8 @@ class DigitPad(QWidget):
         self.captions = [QLabel() for _ in range(3)]
         self.guess = QLabel(PROMPT, alignment=Qt.AlignmentFlag.AlignCenter)
         self.message = QLabel(wordWrap=True)
+        self.model_note = QLabel(wordWrap=True)
+        self.model_note.setVisible(False)
         self.plot = pg.PlotWidget()
         self.plot.setMouseEnabled(False, False)
         self.plot.setMenuEnabled(False)
@@ -120,14 +122,18 @@ class DigitPad(QWidget):
         layout.addLayout(tools)
         layout.addLayout(answer, 2)
         layout.addWidget(self.message)
+        layout.addWidget(self.model_note)
         self._set_brush(self.brush.value())
         self.set_theme(LIGHT)
         self.set_model(None, "mnist")
 
     # -- public API --------------------------------------------------------------------------
 
-    def set_model(self, predict: Predict | None, kind: str) -> None:
-        """Use ``predict`` (rows in [0, 1] -> outputs) with the preprocessing of ``kind``."""
+    def set_model(self, predict: Predict | None, kind: str, note: str = "") -> None:
+        """Use ``predict`` (rows in [0, 1] -> outputs) with the preprocessing of ``kind``;
+        ``note`` says which network that is when it is not the lesson's own."""
+        self.model_note.setText(note)
+        self.model_note.setVisible(bool(note))
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
         if kind != self._kind:

@@ -51,6 +51,9 @@ def shade(counts: np.ndarray, theme: Theme) -> tuple[np.ndarray, np.ndarray]:
     return rgb.astype(np.uint8), strength
 
 
+EMPTY = "Train or load a model, then evaluate it on the test images."
+
+
 class EvaluationPanel(QWidget):
     """Classification report, confusion-matrix heatmap and the images behind a chosen cell."""
 
@@ -68,7 +71,7 @@ class EvaluationPanel(QWidget):
         self.selected: tuple[int, int] | None = None
         self.texts: list[pg.TextItem] = []
 
-        self.summary = QLabel("Train or load a model, then evaluate it on the test images.")
+        self.summary = QLabel(EMPTY)
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
@@ -145,6 +148,21 @@ class EvaluationPanel(QWidget):
         self._build_matrix(n_classes)
         self._draw_matrix()
         self.selected = None
+        self.frame.setVisible(False)
+        self.cell_title.setText(HINT)
+        self.thumbnails.clear()
+
+    def clear(self) -> None:
+        """Nothing evaluated (a new lesson, new rows or a new model): no stale report."""
+        self.counts = np.zeros((0, 0), dtype=np.int64)
+        self.y_true = self.y_pred = np.zeros(0, dtype=np.int64)
+        self.images, self.image_shape, self.selected = None, None, None
+        self.summary.setText(EMPTY)
+        self.table.setRowCount(0)
+        self.heatmap.clear()
+        for text in self.texts:
+            self.matrix_plot.removeItem(text)
+        self.texts = []
         self.frame.setVisible(False)
         self.cell_title.setText(HINT)
         self.thumbnails.clear()

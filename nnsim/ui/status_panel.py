@@ -12,10 +12,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from nnsim.core.snapshot import Snapshot
 from nnsim.ui.palette import Theme, apply_font_scale
+from nnsim.workspace import Figures
 
 #: Widest text each label shows, to reserve its width.
 WIDEST = {"epoch": "epoch 10,000 / 10,000", "loss": "loss 0.000000",
-          "accuracy": "accuracy 100.0 %", "speed": "100,000 steps/s", "state": "converged"}
+          "accuracy": "accuracy 100.0 % (16 of 16 right)", "speed": "100,000 steps/s",
+          "state": "converged"}
 
 
 def time_left_text(seconds: float | None) -> str:
@@ -52,16 +54,16 @@ class StatusPanel(QWidget):
         self._reserve_widths()
         self.clear()
 
-    def show_snapshot(self, snapshot: Snapshot) -> None:
-        """Show the figures of ``snapshot``."""
+    def show_snapshot(self, snapshot: Snapshot, figures: Figures | None = None) -> None:
+        """Show the run figures of ``snapshot``; loss and accuracy from the workspace's
+        ``figures`` (what the truth table and the curves say too) when given."""
         total = snapshot.epochs_total
         epoch = f"epoch {snapshot.epoch:,}" + (f" / {total:,}" if total else "")
         self.labels["epoch"].setText(epoch)
-        self.labels["loss"].setText(f"loss {snapshot.loss:.4g}"
-                                    if math.isfinite(snapshot.loss) else "loss –")
-        accuracy = snapshot.metrics.get("accuracy")
-        self.labels["accuracy"].setText("" if accuracy is None
-                                        else f"accuracy {100 * accuracy:.1f} %")
+        if figures is not None:
+            self.show_figures(figures)
+        else:
+            self._show_loss(snapshot.loss, snapshot.metrics.get("accuracy"), None)
         self.labels["speed"].setText(f"{snapshot.steps_per_second:,.0f} steps/s"
                                      if snapshot.steps_per_second > 0 else "")
         self.labels["state"].setText(state_text(snapshot.status))
@@ -74,6 +76,20 @@ class StatusPanel(QWidget):
             self.progress.show()
         else:
             self.progress.hide()  # "until stopped": no end to measure against
+
+    def show_figures(self, figures: Figures | None) -> None:
+        """Loss and accuracy of the weights shown ("2 of 4 right" where rows are few)."""
+        if figures is None:
+            self._show_loss(math.nan, None, None)
+            return
+        right = None if figures.right is None or figures.total is None or figures.total > 100 \
+            else f"{figures.right} of {figures.total} right"
+        self._show_loss(figures.loss, figures.accuracy, right)
+
+    def _show_loss(self, loss: float, accuracy: float | None, right: str | None) -> None:
+        self.labels["loss"].setText(f"loss {loss:.4g}" if math.isfinite(loss) else "loss –")
+        text = "" if accuracy is None else f"accuracy {100 * accuracy:.1f} %"
+        self.labels["accuracy"].setText(text + (f" ({right})" if right and text else ""))
 
     def clear(self) -> None:
         """Empty every figure (no model trained yet)."""

@@ -141,9 +141,8 @@ def test_an_error_during_training_is_shown_and_the_window_stays_usable(nnsim_app
 def test_a_diverging_learning_rate_stops_with_a_clear_status(nnsim_app, qtbot):
     controller = nnsim_app.controller
     controller.load_lesson_safely("mnist-keras")
-    controller.set_learning_rate(1e6)
+    nnsim_app.window.controls.learning_rate.setValue(10.0)  # the control's maximum
     controller.epochs = 0
-    controller.loss_name = "sse"
     controller.start_training()
     qtbot.waitUntil(lambda: controller.last_status.startswith("diverged"), timeout=60_000)
     assert not controller.is_training
@@ -154,7 +153,7 @@ def test_a_diverging_learning_rate_stops_with_a_clear_status(nnsim_app, qtbot):
 def test_reset_weights_is_undoable(nnsim_app):
     controller = nnsim_app.controller
     before = controller.weights()
-    controller.reset_weights(new_seed=True)
+    controller.edits.reset_weights(new_seed=True)
     after = controller.weights()
     assert not np.allclose(before[0][0], after[0][0])
     nnsim_app.window.action_undo.trigger()
@@ -205,12 +204,12 @@ def test_data_menu_switches_the_point_cloud_and_keeps_the_network(nnsim_app):
     sizes = controller.model.sizes
     spiral = next(a for a in nnsim_app.window.cloud_actions.actions() if a.data() == "spiral")
     spiral.trigger()
-    assert controller.cloud_options["name"] == "spiral"
+    assert controller.state.cloud_options["name"] == "spiral"
     assert len(controller.data.X_train) + len(controller.data.X_test) == 200
     assert controller.model.sizes == sizes
     noise = next(a for a in nnsim_app.window.noise_actions.actions() if a.data() == 0.3)
     noise.trigger()
-    assert controller.cloud_options["noise"] == 0.3
+    assert controller.state.cloud_options["noise"] == 0.3
     np_points = nnsim_app.window.boundary.X
     assert len(np_points) == 200
 

@@ -1,0 +1,157 @@
+"""Binds the window's views to the workspace: rebind on open, draw each frame, show figures.
+
+Every view is cleared or rebound in one place, ``_on_opened``, when the workspace swaps its
+state: nothing of the previous lesson (axes, an evaluation, a verdict, the pad) survives.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer
+
+from nnsim.app.main_window import MainWindow
+from nnsim.core.snapshot import Snapshot
+from nnsim.workspace import Evaluation, RunStatus, Workspace, WorkspaceState
+
+CURVES_INTERVAL = 0.5
+CLOUDS = ("moons", "circles", "gaussian", "spiral")
+
+
+class FrameViews(QObject):
+    """Keeps canvas, plots, table, curves, status and evaluation in step with the workspace."""
+
+    def __init__(self, workspace: Workspace, window: MainWindow, parent: QObject) -> None:
+        super().__init__(parent)
+        self.workspace, self.window = workspace, window
+        self._curves_epochs, self._curves_drawn_at = -1, 0.0
+        self.frame_filters: list = []  # callables Snapshot -> Snapshot (the pad's row)
+        workspace.opened.connect(self._on_opened)
+        workspace.frame_ready.connect(self._on_frame)
+        workspace.figures_changed.connect(window.status.show_figures)
+        workspace.status_changed.connect(self._on_status)
+        workspace.evaluation_changed.connect(self._on_evaluation)
+        for key, dock in window.docks.items():
+            dock.visibilityChanged.connect(lambda visible, key=key: self._on_dock_shown(
+                key, visible))
+
+    def visible(self, key: str) -> bool:
+        dock = self.window.docks[key]
+        return dock.isVisible() and not dock.visibleRegion().isEmpty()
+
+    # -- a new state ---------------------------------------------------------------------------
+
+    def _on_opened(self, state: WorkspaceState) -> None:
+        w, lesson, data, network = self.window, state.lesson, state.data, state.network
+        settings = state.settings
+        w.statusBar().clearMessage()
+        w.status.clear()
+        w.status.show_figures(self.workspace.figures)
+        w.controls.set_values(settings.learning_rate, settings.batch_size, settings.epochs,
+                              settings.seed)
+        w.controls.set_enabled_for(lesson.kind if state.model_source != "editor" else "network")
+        w.lessons.set_current(lesson.name)
+        w.setWindowTitle(f"nnsim: {lesson.title}")
+        w.show_panels(lesson.panels)
+        w.canvas.set_architecture(network.sizes, [layer.activation.name for layer in
+                                                  network.layers],
+                                  [layer.bias is not None for layer in network.layers],
+                                  image_shape=data.image_shape)
+        w.curves.clear(settings.epochs)
+        self._curves_epochs = -1
+        w.editor.set_architecture(network.sizes[0], [layer.spec() for layer in network.layers])
+        w.boundary.show_message(None)
+        w.when_built("comparison", "message", lambda view: view.show_message(None))
+        w.when_built("evaluation", "clear", lambda view: view.clear())
+        if data.X_train.shape[1] == 2:
+            self._bind_plane(state)
+        if lesson.kind == "activations":
+            w.gallery.show_point(None, None)
+        w.fit_to_screen()
+
+    def _bind_plane(self, state: WorkspaceState) -> None:
+        w, data = self.window, state.data
+        X, y, test_mask = data.X_train, data.y_train, None
+        if data.held_out:
+            X = np.vstack([data.X_train, data.X_test])
+            y = np.concatenate([data.y_train, data.y_test])
+            test_mask = np.r_[np.zeros(len(data.X_train), bool), np.ones(len(data.X_test), bool)]
+        w.boundary.set_points(X, y, test_mask)
+        w.boundary.set_editable(False)
+        w.boundary.toolbar.setVisible(state.lesson.dataset in CLOUDS)
+        w.truth_table.set_architecture(state.network.spec())
+        w.truth_table.set_rows(data.X_train, data.y_train)
+        w.when_built("comparison", "points", lambda view, X=data.X_train, y=data.y_train:
+                     view.set_points(X, y))
+
+    # -- frames --------------------------------------------------------------------------------
+
+    def _on_frame(self, snapshot: Snapshot) -> None:
+        w = self.window
+        for apply in self.frame_filters:
+            snapshot = apply(snapshot)
+        w.status.show_snapshot(snapshot, self.workspace.figures)
+        if self.visible("curves") and self._draw_curves(snapshot) \
+                and snapshot.status == "running":
+            # Re-laying the curves' axes out takes 10-15 ms, as long as a big canvas: a frame
+            # of its own, so no frame holds the GUI for both; the views follow next frame.
+            self.parent().pacer.offer(snapshot)
+            return
+        w.canvas.show_snapshot(snapshot)
+        if snapshot.boundary is not None:
+            if self.visible("boundary"):
+                w.boundary.show_snapshot(snapshot)
+            if self.visible("comparison"):
+                w.comparison.show_left(snapshot)
+            if self.visible("truth_table"):
+                w.truth_table.show_snapshot(snapshot)
+            w.canvas.set_neuron_thumbnails(snapshot.neuron_maps)
+
+    def _draw_curves(self, snapshot: Snapshot) -> bool:
+        """Curves change once per epoch; re-laying their axes out costs more than the rest of
+        a frame, so at most twice a second while running. True if drawn."""
+        epochs = len(snapshot.history.get("loss", ()))
+        now = time.perf_counter()
+        if epochs == self._curves_epochs:
+            return False
+        if snapshot.status == "running" and now - self._curves_drawn_at < CURVES_INTERVAL:
+            return False
+        if snapshot.epochs_total:
+            self.window.curves.set_epoch_range(max(snapshot.epochs_total, epochs))
+        self.window.curves.show_history(snapshot.history)
+        self._curves_epochs, self._curves_drawn_at = epochs, now
+        return True
+
+    def redraw(self) -> None:
+        """Draw the last frame again (a dock was shown)."""
+        frame = self.workspace.last_frame
+        if frame is not None:
+            self._curves_epochs = -1
+            self._on_frame(frame)
+
+    def _on_dock_shown(self, key: str, visible: bool) -> None:
+        if visible and key in ("curves", "boundary", "truth_table", "comparison"):
+            QTimer.singleShot(0, self.redraw)
+
+    # -- status, verdicts, evaluation ----------------------------------------------------------
+
+    def _on_status(self, status: RunStatus) -> None:
+        if status.is_active:  # a new run: the last run's verdict no longer holds
+            self.window.statusBar().clearMessage()
+            self.window.boundary.show_message(None)
+            self.window.when_built("comparison", "message", lambda view: view.show_message(None))
+
+    def show_verdict(self, text: str) -> None:
+        """A run's verdict: on the boundary plot and in the status bar, until the next run."""
+        self.window.boundary.show_message(text)
+        self.window.when_built("comparison", "message", lambda view: view.show_message(text))
+        self.window.statusBar().showMessage(text)
+
+    def _on_evaluation(self, evaluation: Evaluation | None) -> None:
+        if evaluation is None:
+            self.window.when_built("evaluation", "clear", lambda view: view.clear())
+            return
+        self.window.evaluation.show_evaluation(evaluation.y_true, evaluation.y_pred,
+                                               evaluation.X, evaluation.image_shape)
+

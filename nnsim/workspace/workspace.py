@@ -1,0 +1,209 @@
+"""The workspace: one Qt-free, evented model of what is open, which every view subscribes to.
+
+Opening a lesson, a session or a dataset builds a whole :class:`WorkspaceState` first (see
+``opening.py``) and swaps it in here in one step, emitting ``opened`` once; on any error the
+caller never gets that far and nothing changes. A frame (Snapshot) reaches the views only
+through :meth:`Workspace.show_frame`, which drops frames of an earlier model: a late frame of
+the previous lesson once crashed the window when a view fed another network's weights.
+
+Events are psygnal signals (Qt-free, weakly held bound methods, as napari's models use), so the
+model is tested in plain pytest and a closed view is not called again.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+from psygnal import Signal
+
+from nnsim.core.history import History
+from nnsim.core.scoring import Score, score
+from nnsim.core.snapshot import Snapshot
+from nnsim.workspace.state import Model, WorkspaceState, model_with_weights, weight_shapes
+from nnsim.workspace.status import RunStatus
+
+#: Rows x weights up to which the figures are recomputed from each frame's weights (about a
+#: millisecond); above it (MNIST) a frame shows the epoch's figures, said so in ``source``.
+FIGURES_BUDGET = 3_000_000
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the status bar, truth table and curves all say about the model now."""
+
+    epoch: int
+    loss: float
+    accuracy: float | None
+    right: int | None
+    total: int | None
+    source: str  # "weights": computed from the weights shown; "epoch": the last epoch's
+
+    @classmethod
+    def of_score(cls, epoch: int, result: Score) -> Figures:
+        return cls(epoch, result.loss, result.accuracy, result.right, result.total, "weights")
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A classification of the held-out rows: labels, predictions, and the rows to show."""
+
+    y_true: np.ndarray
+    y_pred: np.ndarray
+    X: np.ndarray
+    image_shape: tuple[int, int] | None
+
+
+class Workspace:
+    """The open lesson, its data, model, optimiser, history, run status, figures, evaluation."""
+
+    opened = Signal(object)
+    """A new state replaced the old one (lesson, session, dataset, architecture, reset)."""
+    weights_changed = Signal()
+    """The model's weights were set in place (an edit, an applied step, undo)."""
+    frame_ready = Signal(object)
+    """A Snapshot of the open model is ready to draw."""
+    status_changed = Signal(object)
+    """The RunStatus changed."""
+    figures_changed = Signal(object)
+    """The current Figures changed."""
+    evaluation_changed = Signal(object)
+    """A new Evaluation, or None when the old one no longer applies."""
+
+    def __init__(self) -> None:
+        self.state: WorkspaceState | None = None
+        self.generation = 0
+        self.status = RunStatus.READY
+        self.status_text = RunStatus.READY.value
+        self.figures: Figures | None = None
+        self.evaluation: Evaluation | None = None
+        self.last_frame: Snapshot | None = None
+        self._scratch: Model | None = None
+
+    # -- what is open --------------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.state is not None
+
+    def require(self) -> WorkspaceState:
+        """The open state (a programming error to ask before anything was opened)."""
+        if self.state is None:
+            raise RuntimeError("no lesson is open")
+        return self.state
+
+    def open(self, state: WorkspaceState) -> None:
+        """Replace everything with ``state`` (already built and checked) and say so once."""
+        self.state = state
+        self.generation += 1
+        self._scratch = None
+        self.last_frame = None
+        self.evaluation = None
+        self.status, self.status_text = RunStatus.READY, RunStatus.READY.value
+        self.figures = self._figures_of_model()
+        self.opened.emit(state)
+
+    def belongs(self, snapshot: Snapshot, generation: int | None = None) -> bool:
+        """Whether ``snapshot`` is of the open model (and of this generation, when given)."""
+        if self.state is None or (generation is not None and generation != self.generation):
+            return False
+        return weight_shapes(snapshot.weights) == weight_shapes(self.state.network.get_weights())
+
+    # -- frames, figures, status ---------------------------------------------------------------
+
+    def show_frame(self, snapshot: Snapshot, generation: int | None = None) -> bool:
+        """Publish a frame of the open model; a frame of another model is dropped (False)."""
+        if not self.belongs(snapshot, generation):
+            return False
+        self.last_frame = snapshot
+        figures = self._figures_of(snapshot)
+        if figures != self.figures:
+            self.figures = figures
+            self.figures_changed.emit(figures)
+        self.frame_ready.emit(snapshot)
+        return True
+
+    def set_status(self, text: str | RunStatus) -> None:
+        """The run's status, from the loop's text or a member."""
+        status = text if isinstance(text, RunStatus) else RunStatus.of(text)
+        self.status_text = status.value if isinstance(text, RunStatus) else text
+        if status is not self.status:
+            self.status = status
+            self.status_changed.emit(status)
+
+    def set_evaluation(self, evaluation: Evaluation | None) -> None:
+        self.evaluation = evaluation
+        self.evaluation_changed.emit(evaluation)
+
+    def weights_were_set(self) -> None:
+        """The model's weights changed in place: figures follow, views redraw."""
+        self._scratch = None
+        self.figures = self._figures_of_model()
+        self.figures_changed.emit(self.figures)
+        self.weights_changed.emit()
+
+    def fold_history(self, run_history: dict[str, list[float]]) -> None:
+        """Append a finished run's epochs to the workspace's history."""
+        history = self.require().history
+        for key, values in run_history.items():
+            history.setdefault(key, []).extend(values)
+
+    def with_history(self, snapshot: Snapshot) -> Snapshot:
+        """A run's snapshot seen against everything trained before it."""
+        history = self.require().history
+        if not history:
+            return snapshot
+        merged = {key: list(values) for key, values in history.items()}
+        for key, values in snapshot.history.items():
+            merged.setdefault(key, []).extend(values)
+        return replace(snapshot, epoch=history.epochs + snapshot.epoch, history=merged)
+
+    def _cheap(self) -> bool:
+        state = self.require()
+        n_weights = sum(W.size for W, _ in state.network.get_weights())
+        return len(state.data.X_train) * n_weights <= FIGURES_BUDGET
+
+    def _figures_of_model(self) -> Figures | None:
+        state = self.state
+        if state is None or not state.trainable:
+            return None
+        epoch = state.history.epochs
+        if not self._cheap():
+            return _epoch_figures(epoch, state.history, None)
+        result = score(state.model, state.data.X_train, state.data.y_train, state.lesson.loss)
+        return Figures.of_score(epoch, result)
+
+    def _figures_of(self, snapshot: Snapshot) -> Figures | None:
+        state = self.require()
+        if not state.trainable:
+            return None
+        if not self._cheap():
+            return _epoch_figures(snapshot.epoch, snapshot.history, snapshot.metrics)
+        if self._scratch is None:
+            self._scratch = model_with_weights(state.model, snapshot.weights)
+        elif isinstance(state.model, type(self._scratch)):
+            _set_weights(self._scratch, snapshot.weights)
+        result = score(self._scratch, state.data.X_train, state.data.y_train, state.lesson.loss)
+        return Figures.of_score(snapshot.epoch, result)
+
+
+def _set_weights(model: Model, weights: object) -> None:
+    from nnsim.core.perceptron import Perceptron
+
+    if isinstance(model, Perceptron):
+        (W, b), = weights  # type: ignore[misc]
+        model.weights = np.concatenate([np.asarray(W)[:, 0], np.asarray(b)])
+    else:
+        model.set_weights(weights)  # type: ignore[arg-type]
+
+
+def _epoch_figures(epoch: int, history: History | dict, metrics: dict | None) -> Figures:
+    """The last epoch's figures, for nets too big to re-score every frame."""
+    logs = dict(metrics or {})
+    if not logs and history.get("loss"):
+        logs = {key: values[-1] for key, values in history.items() if values}
+    loss = float(logs.get("loss", math.nan))
+    accuracy = logs.get("accuracy")
+    return Figures(epoch, loss, None if accuracy is None else float(accuracy), None, None,
+                   "epoch")
