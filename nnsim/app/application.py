@@ -15,6 +15,7 @@ from nnsim.app.messages import warn
 from nnsim.app.presentation import Presentation
 from nnsim.app.session_io import SessionFiles
 from nnsim.core.lessons import list_lessons
+from nnsim.ui import guard
 
 DEFAULT_LESSON = "backprop-xor"
 
@@ -41,6 +42,11 @@ class NnsimApp:
         w.action_open_lesson.triggered.connect(self.open_lesson_dialog)
         w.action_open_dataset.triggered.connect(self.open_dataset_dialog)
         self.controller.lesson_loaded.connect(self._on_lesson_loaded)
+        guard.on_view_error(self._on_view_error)
+
+    def _on_view_error(self, message: str) -> None:
+        """A view failed to draw (reported once): say so, the rest of the window works."""
+        self.window.statusBar().showMessage(f"A panel could not be drawn: {message}", 15000)
 
     def start(self, lesson: str | None = None) -> None:
         """Restore the layout and open a lesson (the default one if none is given)."""

@@ -13,6 +13,7 @@ from typing import Generic, TypeVar
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from nnsim.ui.guard import guarded
 from nnsim.ui.palette import Theme
 
 View = TypeVar("View", bound=QWidget)
@@ -70,6 +71,7 @@ class LazyView(QWidget, Generic[View]):
         if self._view is not None and hasattr(self._view, "set_theme"):
             self._view.set_theme(theme)
 
+    @guarded()
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         self.view  # noqa: B018 - built on first show
         super().showEvent(event)

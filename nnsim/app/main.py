@@ -7,7 +7,7 @@ import os
 import sys
 import traceback
 
-from PySide6.QtCore import QCoreApplication, QSize, QTimer
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -36,14 +36,32 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
+_shown_errors: set[tuple[str, str]] = set()
+
+
 def _excepthook(kind: type[BaseException], error: BaseException, tb: object) -> None:
-    """An unexpected error in a slot: say so and keep the window usable (never abort)."""
-    text = "".join(traceback.format_exception(kind, error, tb))  # type: ignore[arg-type]
-    print(text, file=sys.stderr)
-    if QApplication.instance() is not None and not os.environ.get("NNSIM_NO_DIALOGS"):
-        QMessageBox.critical(None, "nnsim: unexpected error",
-                             f"{error}\n\nYour work is unchanged. Details were printed to the "
-                             "terminal.")
+    """An unexpected error in a slot: print it, say so once, keep the window usable.
+
+    It never raises (an error in the hook ends the process through "Error in sys.excepthook")
+    and never runs a modal loop (a nested event loop inside a failing paint made the errors
+    cascade): the message box is opened non-modally, once per kind of error.
+    """
+    try:
+        text = "".join(traceback.format_exception(kind, error, tb))  # type: ignore[arg-type]
+        print(text, file=sys.stderr)
+        key = (kind.__name__, str(error))
+        if key in _shown_errors or QApplication.instance() is None or \
+                os.environ.get("NNSIM_NO_DIALOGS"):
+            _shown_errors.add(key)
+            return
+        _shown_errors.add(key)
+        box = QMessageBox(QMessageBox.Icon.Critical, "nnsim: unexpected error",
+                          f"{error}\n\nYour work is unchanged. Details were printed to the "
+                          "terminal.", QMessageBox.StandardButton.Ok)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+    except BaseException:  # noqa: BLE001 - the hook must never raise
+        pass
 
 
 def run_app(args: argparse.Namespace) -> int:

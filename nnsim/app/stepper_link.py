@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Slot
 
 from nnsim.core.explain import neuron_names
 from nnsim.core.network import Network
+from nnsim.ui.guard import guarded
 from nnsim.workspace import WorkspaceState
 
 if TYPE_CHECKING:
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 
 #: Larger networks have too many steps to walk one by one.
 MAX_INPUTS, MAX_NEURONS = 16, 60
+#: Keys the lesson list passes on to the stepper (Up, Down, Home, End move in the list).
+LIST_FORWARDS = (Qt.Key.Key_Right, Qt.Key.Key_Left, Qt.Key.Key_P)
 
 
 class StepperLink(QObject):
@@ -41,6 +44,16 @@ class StepperLink(QObject):
         workspace = controller.workspace
         workspace.opened.connect(self._on_opened)
         workspace.weights_changed.connect(self.refresh_stepper)
+        # After a lesson is chosen in the list the focus stays there; the stepper's keys
+        # that a vertical list has no use for still step (no click on the stepper first).
+        w.lessons.list.installEventFilter(self)
+
+    @guarded(False)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.KeyPress and event.key() in LIST_FORWARDS \
+                and not event.modifiers() and self.controller.views.visible("stepper"):
+            return self.controller.window.stepper.handle_key(event)
+        return super().eventFilter(watched, event)
 
     def _on_opened(self, state: WorkspaceState) -> None:
         self.stepper_input = None

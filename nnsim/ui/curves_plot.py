@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QResizeEvent
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from nnsim.ui.guard import guarded
 from nnsim.ui.palette import (
     LIGHT,
     NEGATIVE,
@@ -263,6 +264,7 @@ class CurvesPlot(QWidget):
         self.legend.setText(" &nbsp; &nbsp; ".join(entries) or "&nbsp;",
                             color=_css(self._theme.foreground), size=size)
 
+    @guarded()
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
         size = event.size()

@@ -12,18 +12,20 @@ from __future__ import annotations
 import functools
 import sys
 import traceback
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _reported: set[tuple[str, str, str]] = set()
-_listeners: list[Callable[[str], None]] = []
+_listeners: list[weakref.WeakMethod] = []
 
 
 def on_view_error(listener: Callable[[str], None]) -> None:
-    """Call ``listener(message)`` for each newly reported view error (the app shows it)."""
-    _listeners.append(listener)
+    """Call the bound method ``listener(message)`` for each newly reported view error (the
+    app shows it in the status bar); held weakly, so a closed window is not called."""
+    _listeners.append(weakref.WeakMethod(listener))  # type: ignore[arg-type]
 
 
 def reported_errors() -> list[tuple[str, str, str]]:
@@ -45,8 +47,10 @@ def _report(owner: object, method: str, error: BaseException) -> None:
     try:
         print("nnsim: " + message, file=sys.stderr)
         traceback.print_exception(type(error), error, error.__traceback__, file=sys.stderr)
-        for listener in list(_listeners):
-            listener(message)
+        for reference in list(_listeners):
+            listener = reference()
+            if listener is not None:
+                listener(message)
     except Exception:  # noqa: BLE001 - reporting must never raise back into Qt
         pass
 

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QImage, QKeyEvent, QKeySequence, QMouseEvent, 
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from nnsim.core import preprocess
+from nnsim.ui.guard import guarded
 from nnsim.ui.palette import LIGHT, Theme
 
 CANVAS_SIZE = 192  # ink pixels; the widget scales them to its size
@@ -95,6 +96,7 @@ class InkCanvas(QWidget):
             return True
         return super().event(event)
 
+    @guarded()
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         if not self._own_key(event):
             super().keyPressEvent(event)
@@ -103,6 +105,7 @@ class InkCanvas(QWidget):
         else:
             self.undo_requested.emit()
 
+    @guarded()
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.RightButton:
             self.clear_requested.emit()
@@ -112,14 +115,17 @@ class InkCanvas(QWidget):
             self.strokes.append(([point], self.radius))
             self._ink_point(point)
 
+    @guarded()
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if self._drawing:
             self._ink_point(self._to_ink(event.position()))
 
+    @guarded()
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.LeftButton:
             self._drawing = False
 
+    @guarded()
     def paintEvent(self, event: object) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)

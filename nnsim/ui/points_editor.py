@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from nnsim.core.errors import DatasetError
 from nnsim.core.points import check_points, nearest_point, read_points_csv, write_points_csv
+from nnsim.ui.guard import guarded
 from nnsim.ui.palette import CLASS_COLOURS, CLASS_SYMBOLS, LIGHT, Theme
 
 Array = np.ndarray
@@ -52,12 +53,14 @@ class PointsViewBox(pg.ViewBox):
         self.on_drag: Callable[[QPointF, bool], None] = lambda position, finished: None
         self._dragging = False
 
+    @guarded()
     def mouseClickEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph's name)
         if self.on_click(self.mapToView(ev.pos()), ev.button()):
             ev.accept()
             return
         super().mouseClickEvent(ev)
 
+    @guarded()
     def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: N802 (pyqtgraph's name)
         if ev.button() == Qt.MouseButton.LeftButton:
             if ev.isStart():
@@ -73,6 +76,7 @@ class PointsViewBox(pg.ViewBox):
 class _Markers(pg.ScatterPlotItem):
     """Points that leave clicks to the view box, which hit-tests them in screen pixels."""
 
+    @guarded()
     def mouseClickEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph's name)
         ev.ignore()
 
@@ -206,6 +210,7 @@ class PointsEditor(QObject):
         self.set_points(X, y)
         self._emit_edit()
 
+    @guarded(False)
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if (watched is self.key_widget and self.editable
                 and event.type() == QEvent.Type.KeyPress

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from nnsim.core.explain import Step, backward_steps, forward_steps
 from nnsim.core.traces import BackwardTrace, ForwardTrace
+from nnsim.ui.guard import guarded
 from nnsim.ui.palette import LIGHT, Theme, apply_font_scale
 from nnsim.ui.step_log import StepLog
 
@@ -319,19 +320,22 @@ class StepperPanel(QWidget):
 
     # -- keys, theme -----------------------------------------------------------------------
 
+    @guarded()
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt name)
-        if not self._handle_key(event):
+        if not self.handle_key(event):
             super().keyPressEvent(event)
 
-    def _handle_key(self, event: QKeyEvent) -> bool:
+    def handle_key(self, event: QKeyEvent) -> bool:
+        """Step with the stepper's keys (Right, Left, Home, End, P); True if it was one."""
         slot = KEYS.get(Qt.Key(event.key()))
         if slot is None or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             return False
         getattr(self, slot)()
         return True
 
+    @guarded(False)
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
-        if event.type() == QEvent.Type.KeyPress and self._handle_key(event):
+        if event.type() == QEvent.Type.KeyPress and self.handle_key(event):
             return True
         return super().eventFilter(watched, event)
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from nnsim.core.activations import get_activation
 from nnsim.core.formatting import number
 from nnsim.core.snapshot import Snapshot
+from nnsim.ui.guard import guarded
 from nnsim.ui.palette import LIGHT, Theme
 
 Array = np.ndarray
@@ -168,6 +169,7 @@ class TruthTable(QWidget):
         for column, hint in enumerate(hints):
             header.resizeSection(column, hint + spare)
 
+    @guarded(False)
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
             self._fit_columns()

@@ -1,0 +1,154 @@
+"""What keeps the window alive and honest between lessons: the frame gate, guarded overrides,
+an excepthook that never raises, focus, layout, the perceptron-vs-network panel, bad files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from nnsim.app import main as app_main
+from nnsim.core.network import Network
+from nnsim.training.still import still_snapshot
+from nnsim.ui import guard
+from tests.app.conftest import warnings_shown
+
+
+def test_a_frame_of_the_previous_network_never_reaches_the_canvas(nnsim_app, monkeypatch):
+    controller, window = nnsim_app.controller, nnsim_app.window
+    controller.load_lesson_safely("mnist-keras")
+    drawn = []
+    monkeypatch.setattr(window.canvas, "show_snapshot", drawn.append)
+    xor = Network.from_sizes([2, 2, 1])
+    controller.pacer.offer(still_snapshot(xor, np.zeros((4, 2))), urgent=True)
+    assert drawn == []
+    controller.show_still()
+    assert len(drawn) == 1 and drawn[0].weights[0][0].shape == (784, 256)
+
+
+def test_a_pad_row_of_another_width_is_ignored(nnsim_app):
+    controller = nnsim_app.controller
+    controller.load_lesson_safely("mnist-keras")
+    controller.digits._on_digit_input(np.ones(64))  # drawn while the digits lesson was open
+    assert controller.digits.pad_row is None
+    guard.forget_reported_errors()
+    controller.show_still()  # draws without trying a 64-wide row on a 784-input net
+    assert guard.reported_errors() == []
+
+
+def test_an_override_that_raises_skips_the_frame_and_is_reported_once(nnsim_app, monkeypatch,
+                                                                       qtbot):
+    guard.forget_reported_errors()
+    window = nnsim_app.window
+    messages = []
+    monkeypatch.setattr(window.statusBar(), "showMessage", lambda text, *a: messages.append(text))
+
+    def broken(*_args):
+        raise ValueError("matmul: size 2 is different from 784")
+
+    monkeypatch.setattr(window.curves, "_place_plots", broken)
+    for width in (500, 520, 540):
+        window.curves.resize(width, 300)
+        qtbot.wait(10)
+    assert guard.reported_errors() == [("CurvesPlot", "resizeEvent", "ValueError")]
+    assert len(messages) == 1 and "CurvesPlot" in messages[0]
+    monkeypatch.undo()
+    assert nnsim_app.controller.load_lesson_safely("spiral")  # the window goes on working
+    guard.forget_reported_errors()
+
+
+def test_the_excepthook_never_raises_even_for_an_unprintable_error(capsys):
+    class Unprintable(Exception):
+        def __str__(self) -> str:
+            raise RuntimeError("no text")
+
+    app_main._excepthook(Unprintable, Unprintable(), None)
+    app_main._excepthook(ValueError, ValueError("once"), None)
+    app_main._excepthook(ValueError, ValueError("once"), None)
+    assert capsys.readouterr().err.count("ValueError: once") == 2  # printed, shown once
+
+
+def test_stepper_keys_work_right_after_choosing_the_lesson_in_the_list(nnsim_app, qtbot):
+    window = nnsim_app.window
+    browser = window.lessons
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    browser.set_current("worked-example")
+    browser.list.setFocus()
+    QTest.keyClick(browser.list, Qt.Key.Key_Return)
+    assert nnsim_app.controller.lesson.name == "worked-example"
+    qtbot.waitUntil(lambda: nnsim_app.controller.views.visible("stepper"), timeout=5000)
+    assert window.stepper.current_index() == -1
+    QTest.keyClick(browser.list, Qt.Key.Key_Right)
+    QTest.keyClick(browser.list, Qt.Key.Key_Right)
+    assert window.stepper.current_index() == 1
+    QTest.keyClick(browser.list, Qt.Key.Key_Left)
+    assert window.stepper.current_index() == 0
+    assert browser.current_name() == "worked-example"  # the list itself did not move
+
+
+def test_reset_layout_brings_back_the_lessons_panels(nnsim_app, qtbot):
+    controller, window = nnsim_app.controller, nnsim_app.window
+    controller.load_lesson_safely("digits")
+    window.docks["digits"].close()
+    window.docks["curves"].close()
+    window.action_reset_layout.trigger()
+    qtbot.wait(10)
+    for panel in controller.lesson.panels:
+        if panel != "canvas":
+            assert window.docks[panel].isVisible(), panel
+    assert window.screen().availableGeometry().contains(window.frameGeometry())
+
+
+def test_the_network_beats_the_perceptron_on_xor_whichever_tab_is_shown(nnsim_app, qtbot):
+    controller, window = nnsim_app.controller, nnsim_app.window
+    controller.load_lesson_safely("perceptron-xor")
+    assert "comparison" in controller.lesson.panels
+    window.docks["truth_table"].raise_()  # the comparison tab is not the one shown
+    assert controller.start_training()
+    qtbot.waitUntil(lambda: not controller.is_training, timeout=30_000)
+    assert controller.workspace.status.value == "not separable"
+    companion = controller.companion
+    qtbot.waitUntil(lambda: not companion.trainer.is_running, timeout=60_000)
+    X, y = controller.data.X_train, controller.data.y_train
+    predicted = (companion.model.predict(X)[:, 0] >= 0.5).astype(int)
+    assert (predicted == y).all()  # 4 of 4, where the perceptron cannot get all four
+    assert companion.last is not None and companion.last.epoch > 0
+
+
+def test_a_session_that_fails_late_leaves_the_trained_work(nnsim_app, qtbot, tmp_path):
+    from nnsim.app.session_io import session_of
+    from nnsim.core.session import save_session
+
+    controller = nnsim_app.controller
+    controller.load_lesson_safely("spiral")
+    controller.epochs = 3
+    assert controller.start_training()
+    qtbot.waitUntil(lambda: not controller.is_training, timeout=30_000)
+    weights = [W.copy() for W, _ in controller.weights()]
+    epochs = controller.history.epochs
+    assert epochs == 3
+    session = session_of(controller)
+    wide = Network.from_sizes([3, 8, 1], "tanh")
+    session.architecture, session.weights = wide.spec(), wide.get_weights()
+    path = save_session(session, tmp_path / "wide.nnsim")
+    assert not nnsim_app.sessions.open(path)
+    assert any("wide.nnsim" in text and "3 inputs" in text
+               for text in warnings_shown(nnsim_app.window))
+    assert controller.history.epochs == epochs
+    assert all(np.array_equal(a, W) for a, (W, _) in zip(weights, controller.weights(),
+                                                       strict=True))
+
+
+def test_the_walk_fits_a_1920x1080_screen_too(tmp_path):
+    """The keyboard walk again, on a pretend 1920x1080 screen (one size per Qt process)."""
+    env = dict(os.environ, NNSIM_OFFSCREEN_SIZE="1920x1080", QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         "tests/app/test_lesson_walk.py"], capture_output=True, text=True, timeout=600,
+        env=env, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
