@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QSettings, QStandardPaths, Qt
 from PySide6.QtWidgets import QFileDialog
 
 from nnsim.app.controller import AppController
@@ -53,6 +53,10 @@ class NnsimApp:
         self.window.restore_layout()
         if self.settings.value("window/geometry") is None:
             self.window.resize(1280, 800)
+            available = self.window.screen().availableGeometry()
+            if available.width() <= 1440 or available.height() <= 900:
+                # A laptop or a projector: 1280x800 plus the title bar would not fit.
+                self.window.setWindowState(Qt.WindowState.WindowMaximized)
         if not self.controller.load_lesson_safely(lesson or DEFAULT_LESSON):
             self.controller.load_lesson_safely(DEFAULT_LESSON)
 

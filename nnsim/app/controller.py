@@ -362,14 +362,13 @@ class AppController(QObject):
     def _on_finished(self, result: TrainingResult) -> None:
         if self.run_generation != self.workspace.generation:
             return  # a run of a state that is no longer open
+        final = None if result.snapshot is None else self.workspace.with_history(
+            dataclasses.replace(result.snapshot, history=result.history))
         self.workspace.fold_history(result.history)
         self.workspace.set_status(result.status)
         self._show_running(False)
-        if result.snapshot is not None:
-            history = self.state.history
-            snapshot = dataclasses.replace(result.snapshot, epoch=history.epochs, history={
-                k: list(v) for k, v in history.items()})
-            self.pacer.offer(snapshot, urgent=True)
+        if final is not None:
+            self.pacer.offer(final, urgent=True)
         self.workspace.weights_were_set()
         status = self.workspace.status
         if status is RunStatus.NOT_SEPARABLE:

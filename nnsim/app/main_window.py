@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from nnsim.app.docks import ALWAYS, PANELS
 from nnsim.app.lazy_view import LazyView
+from nnsim.ui.guard import guarded
 from nnsim.ui.activation_gallery import ActivationGallery
 from nnsim.ui.boundary_plot import BoundaryPlot, ComparisonView
 from nnsim.ui.curves_plot import CurvesPlot
@@ -113,6 +114,12 @@ class MainWindow(QMainWindow):
     def evaluation(self) -> EvaluationPanel:
         return self._lazy["evaluation"].view
 
+    @guarded()
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Once the window manager has framed the window, keep the frame on the screen."""
+        super().showEvent(event)
+        QTimer.singleShot(100, self._fit_to_screen)
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """Stop training and remember the layout before the window goes."""
         for hook in self.close_hooks:
@@ -166,16 +173,14 @@ class MainWindow(QMainWindow):
 
     def _fit_to_screen(self) -> None:
         screen = self.screen()
-        if screen is None or self.isFullScreen():
-            return
+        if screen is None or self.isFullScreen() or self.isMaximized():
+            return  # the window manager keeps these on the screen
         available = screen.availableGeometry()
         frame, inner = self.frameGeometry(), self.geometry()
         extra_w, extra_h = frame.width() - inner.width(), frame.height() - inner.height()
         width = min(inner.width(), available.width() - extra_w)
         height = min(inner.height(), available.height() - extra_h)
         if (width, height) != (inner.width(), inner.height()):
-            if self.isMaximized():
-                self.showNormal()
             self.resize(width, height)
         frame = self.frameGeometry()
         if not available.contains(frame):

@@ -83,10 +83,11 @@ class StepperLink(QObject):
             w.inspector.show_neuron(names[0][index], "input", [], None, None, value)
             w.gallery.show_point(None, None)
             return
-        W, b = snapshot.weights[layer - 1]
-        inputs = snapshot.activations[layer - 1]
-        net = float(inputs @ W[:, index] + (0.0 if b is None else b[index]))
-        out = float(snapshot.activations[layer][index])
+        shown = network.copy()
+        shown.set_weights(snapshot.weights)
+        step = shown.forward_trace(snapshot.activations[0]).layers[layer - 1]  # core's maths
+        W, b = step.weights, step.bias
+        net, out = float(step.net[index]), float(step.out[index])
         activation = network.layers[layer - 1].activation.name
         incoming = [(names[layer - 1][i], float(W[i, index])) for i in range(W.shape[0])]
         w.inspector.show_neuron(names[layer][index], activation, incoming,

@@ -152,6 +152,12 @@ class Network:
                              f"{n_samples} class labels, got shape {Y.shape}")
         return Y.astype(self.dtype, copy=False)
 
+    def layer_outputs(self, X: Array) -> tuple[list[Array], list[Array]]:
+        """(nets, outs): every layer's weighted sum and output for the rows of ``X``; what
+        the truth table, the probe activations and the inspector show."""
+        _, nets, outs = self._forward(self._as_inputs(X))
+        return nets, outs
+
     def _forward(self, X: Array, in_place: bool = False
                  ) -> tuple[list[Array], list[Array], list[Array]]:
         """Every layer's input, net and output. With ``in_place`` (the training step) a

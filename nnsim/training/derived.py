@@ -16,8 +16,8 @@ Weights = tuple[tuple[Array, Array | None], ...]
 
 def probe_activations(network: Network, row: Array) -> tuple[Array, ...]:
     """Every layer's output for one row, the input first: (x, out_1, ..., out_L)."""
-    x = network._as_inputs(row)
-    _, _, outs = network._forward(x)
+    x = np.atleast_2d(np.asarray(row, dtype=network.dtype))
+    _, outs = network.layer_outputs(x)
     return (x[0].copy(), *(out[0] for out in outs))
 
 

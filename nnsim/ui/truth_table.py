@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnsim.core.activations import get_activation
 from nnsim.core.formatting import number
+from nnsim.core.layers import Dense
+from nnsim.core.network import Network
 from nnsim.core.snapshot import Snapshot
 from nnsim.ui.guard import guarded
 from nnsim.ui.palette import LIGHT, Theme
@@ -40,13 +41,13 @@ THRESHOLDS = {"tanh": 0.0}
 
 def forward_rows(weights: Weights, activations: Sequence[tuple[str, float | None]],
                  X: Array) -> tuple[Array, Array]:
-    """(net, out) of the output layer for every row: out = f(x @ W + b), layer by layer."""
-    out = np.asarray(X, dtype=np.float64)
-    net = out
-    for (W, b), (name, alpha) in zip(weights, activations, strict=True):
-        net = out @ W + (0.0 if b is None else b)
-        out = get_activation(name, alpha).function(net)
-    return net, out
+    """(net, out) of the output layer for every row, by the core's forward pass."""
+    layers = [Dense(W.shape[0], W.shape[1], name, bias=b is not None, alpha=alpha)
+              for (W, b), (name, alpha) in zip(weights, activations, strict=True)]
+    network = Network(layers)
+    network.set_weights(weights)
+    nets, outs = network.layer_outputs(np.asarray(X, dtype=np.float64))
+    return nets[-1], outs[-1]
 
 
 def activations_of(spec: dict | Sequence[str]) -> list[tuple[str, float | None]]:

@@ -157,7 +157,9 @@ class Workspace:
         merged = {key: list(values) for key, values in history.items()}
         for key, values in snapshot.history.items():
             merged.setdefault(key, []).extend(values)
-        return replace(snapshot, epoch=history.epochs + snapshot.epoch, history=merged)
+        total = None if snapshot.epochs_total is None else history.epochs + snapshot.epochs_total
+        return replace(snapshot, epoch=history.epochs + snapshot.epoch, history=merged,
+                       epochs_total=total)
 
     def _cheap(self) -> bool:
         state = self.require()
