@@ -45,6 +45,9 @@ class FrameViews(QObject):
     def _on_opened(self, state: WorkspaceState) -> None:
         w, lesson, data, network = self.window, state.lesson, state.data, state.network
         settings = state.settings
+        # Empty what belonged to the old state before showing the new panels: a stale report
+        # in a shown panel would size the window for the old content.
+        w.when_built("evaluation", "clear", lambda view: view.clear())
         w.statusBar().clearMessage()
         w.status.clear()
         w.status.show_figures(self.workspace.figures)
@@ -63,7 +66,6 @@ class FrameViews(QObject):
         w.editor.set_architecture(network.sizes[0], [layer.spec() for layer in network.layers])
         w.boundary.show_message(None)
         w.when_built("comparison", "message", lambda view: view.show_message(None))
-        w.when_built("evaluation", "clear", lambda view: view.clear())
         if data.X_train.shape[1] == 2:
             self._bind_plane(state)
         if lesson.kind == "activations":

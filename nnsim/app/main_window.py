@@ -173,14 +173,19 @@ class MainWindow(QMainWindow):
 
     def _fit_to_screen(self) -> None:
         screen = self.screen()
-        if screen is None or self.isFullScreen() or self.isMaximized():
-            return  # the window manager keeps these on the screen
+        if screen is None or self.isFullScreen():
+            return
         available = screen.availableGeometry()
         frame, inner = self.frameGeometry(), self.geometry()
+        if self.isMaximized() and frame.height() <= available.height() + 2 and \
+                frame.width() <= available.width() + 2:
+            return  # the window manager keeps a maximized window on the screen
         extra_w, extra_h = frame.width() - inner.width(), frame.height() - inner.height()
         width = min(inner.width(), available.width() - extra_w)
         height = min(inner.height(), available.height() - extra_h)
         if (width, height) != (inner.width(), inner.height()):
+            if self.isMaximized():
+                self.showNormal()
             self.resize(width, height)
         frame = self.frameGeometry()
         if not available.contains(frame):

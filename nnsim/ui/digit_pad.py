@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -84,8 +85,11 @@ class DigitPad(QWidget):
         self.captions = [QLabel() for _ in range(3)]
         self.guess = QLabel(PROMPT, alignment=Qt.AlignmentFlag.AlignCenter)
         self.message = QLabel(wordWrap=True)
-        self.model_note = QLabel(wordWrap=True)
+        # One line, elided by the dock's width: a wrapped note made the panel taller than a
+        # 1280x800 screen leaves for it.
+        self.model_note = QLabel()
         self.model_note.setVisible(False)
+        self.model_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.plot = pg.PlotWidget()
         self.plot.setMouseEnabled(False, False)
         self.plot.setMenuEnabled(False)
@@ -101,7 +105,7 @@ class DigitPad(QWidget):
         # dock at 1280 x 800.
         previews = QGridLayout()
         for row, (image, caption) in enumerate(zip(self.previews, self.captions, strict=True)):
-            image.setFixedSize(60, 60)
+            image.setFixedSize(52, 52)
             image.setAlignment(Qt.AlignmentFlag.AlignCenter)
             caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
             previews.addWidget(image, 2 * row, 0, Qt.AlignmentFlag.AlignCenter)
@@ -133,6 +137,7 @@ class DigitPad(QWidget):
         """Use ``predict`` (rows in [0, 1] -> outputs) with the preprocessing of ``kind``;
         ``note`` says which network that is when it is not the lesson's own."""
         self.model_note.setText(note)
+        self.model_note.setToolTip(note)
         self.model_note.setVisible(bool(note))
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")

@@ -114,6 +114,13 @@ class EvaluationPanel(QWidget):
         for part, stretch in ((self.table, 2), (self.matrix_view, 3), (lower, 2)):
             self.splitter.addWidget(part)
             self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
+        # Small minimums: this panel shares a tab group with the digit pad, and a group is as
+        # tall as its tallest member needs; a report's rows must scroll, not grow the window.
+        self.table.setMinimumHeight(60)
+        self.matrix_view.setMinimumHeight(100)
+        lower.setMinimumHeight(60)
+        self.thumbnail_view.setMinimumHeight(40)
+        self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.splitter, 1)
