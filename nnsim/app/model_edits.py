@@ -52,6 +52,9 @@ class ReplaceState(QUndoCommand):
         self.edits.open_kept(self.after)
 
     def undo(self) -> None:
+        # Redo brings back what was open when undo was pressed (training since included).
+        self.edits.controller.stop_training()
+        self.after = copy_state(self.edits.controller.state)
         self.edits.open_kept(self.before)
 
 

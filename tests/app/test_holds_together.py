@@ -152,3 +152,33 @@ def test_the_walk_fits_a_1920x1080_screen_too(tmp_path):
          "tests/app/test_lesson_walk.py"], capture_output=True, text=True, timeout=600,
         env=env, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_a_new_architecture_then_other_lessons_keep_the_window_whole(nnsim_app, qtbot):
+    """The issue's second route: moons, the editor's first hidden layer set to 4 relu with
+    the editor's own widgets, Apply, Train, XOR, back to moons."""
+    from tests.app.tour import check_views_show
+
+    controller, window = nnsim_app.controller, nnsim_app.window
+    controller.load_lesson_safely("moons")
+    window.docks["editor"].show()
+    window.docks["editor"].raise_()
+    editor = window.editor
+    units, combo, _bias, _spec = editor._rows[0]
+    units.setValue(4)
+    combo.setCurrentText("relu")
+    QTest.mouseClick(editor.apply_button, Qt.MouseButton.LeftButton)
+    assert controller.network().sizes[1] == 4
+    assert controller.network().layers[0].activation.name == "relu"
+    controller.epochs = 5
+    window.activateWindow()
+    QTest.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: controller.workspace.status.value == "finished", timeout=30_000)
+    window.action_undo.trigger()  # the new architecture is one undoable step
+    assert controller.network().sizes[1] != 4
+    window.action_redo.trigger()
+    assert controller.network().sizes[1] == 4 and controller.history.epochs == 5
+    for name in ("backprop-xor", "moons"):
+        assert controller.load_lesson_safely(name)
+        check_views_show(nnsim_app, name)
+    assert controller.network().sizes[1] != 4  # the lesson's own network again
