@@ -58,9 +58,10 @@ print(time.perf_counter() - begun)
 def headless_rate(nnsim: NnsimApp, seconds: float) -> float:
     """Steps per second of the lesson's job in a plain thread, nothing drawn."""
     controller = nnsim.controller
-    controller.reset_weights()
-    job = controller._job(controller.model, controller.learning_rate, controller.batch_size,
-                          controller.loss_name)
+    controller.edits.reset_weights()
+    settings = controller.settings
+    job = controller._job(controller.model, settings.learning_rate, settings.batch_size,
+                          controller.lesson.loss)
     job.epochs = None
     control = TrainingControl()
     result = {}
@@ -85,8 +86,8 @@ def live_rate(nnsim: NnsimApp, app, seconds: float, probe: bool) -> dict:
     lateness of a 5 ms timer instead (its own ticks take the GIL too, so the two are measured
     in separate runs)."""
     controller = nnsim.controller
-    controller.reset_weights()
-    controller.epochs = 0
+    controller.edits.reset_weights()
+    controller.settings.epochs = 0
     lateness: list[float] = []
     expected = [time.perf_counter() + 0.005]
 

@@ -129,17 +129,6 @@ class AppController(QObject):
     def weights(self) -> list:
         return self.network().get_weights()
 
-    def __getattr__(self, name: str):  # noqa: ANN204 - settings read as attributes
-        if name in ("learning_rate", "batch_size", "epochs", "seed", "speed", "max_steps"):
-            return getattr(self.state.settings, name)
-        raise AttributeError(name)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if name in ("learning_rate", "batch_size", "epochs", "seed", "speed", "max_steps"):
-            setattr(self.state.settings, name, value)
-        else:
-            super().__setattr__(name, value)
-
     # -- wiring ------------------------------------------------------------------------------
 
     def _connect(self) -> None:

@@ -57,9 +57,10 @@ class MnistLoader(QObject):
     def __init__(self, controller: AppController, folder: Path) -> None:
         super().__init__(controller)
         self.controller = controller
-        self.progress = QProgressDialog(f"Reading MNIST from {folder}…", "", 0, 0,
+        self.cancelled = False
+        self.progress = QProgressDialog(f"Reading MNIST from {folder}…", "Cancel", 0, 0,
                                         controller.window)
-        self.progress.setCancelButton(None)
+        self.progress.canceled.connect(self._on_canceled)
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.progress.setMinimumDuration(0)
         self.thread = QThread(self)
@@ -71,12 +72,32 @@ class MnistLoader(QObject):
         self.reader.loaded.connect(self.thread.quit)
         self.reader.failed.connect(self.thread.quit)
         self.thread.finished.connect(self.reader.deleteLater)
+        controller.window.close_hooks.append(self.shutdown)
         self.thread.start()
         self.progress.show()
 
+    @Slot()
+    def _on_canceled(self) -> None:
+        """Cancel: the read may finish in the background, its rows are then dropped."""
+        self.cancelled = True
+        self.controller.window.statusBar().showMessage("Reading MNIST cancelled", 5000)
+
+    def _close_progress(self) -> None:
+        self.progress.canceled.disconnect(self._on_canceled)  # closing emits canceled too
+        self.progress.close()
+
+    def shutdown(self) -> None:
+        """The window is closing: let a read in progress end first (never destroy a running
+        thread, which aborts the process)."""
+        self.cancelled = True
+        self.thread.quit()
+        self.thread.wait(5000)
+
     @Slot(object)
     def _on_loaded(self, arrays: tuple[np.ndarray, ...]) -> None:
-        self.progress.close()
+        self._close_progress()
+        if self.cancelled:
+            return
         controller = self.controller
         if controller.lesson is None or controller.lesson.dataset != "mnist":
             if not controller.load_lesson_safely(MNIST_LESSON):
@@ -89,7 +110,9 @@ class MnistLoader(QObject):
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
-        self.progress.close()
+        self._close_progress()
+        if self.cancelled:
+            return
         warn(self.controller.window, "Cannot read the dataset",
              f"{message}\n\nThe data already loaded is unchanged.")
 

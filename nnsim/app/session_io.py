@@ -34,9 +34,10 @@ def session_of(controller: AppController, view: dict | None = None) -> Session:
         optimizer=controller.optimizer.get_config(),
         optimizer_state=controller.optimizer.get_state(),
         history={k: list(v) for k, v in controller.history.items()},
-        seed=controller.seed,
-        training={"learning_rate": controller.learning_rate,
-                  "batch_size": controller.batch_size, "epochs": controller.epochs},
+        seed=controller.settings.seed,
+        training={"learning_rate": controller.settings.learning_rate,
+                  "batch_size": controller.settings.batch_size,
+                  "epochs": controller.settings.epochs},
         view=view or {}, epoch=controller.history.epochs)
 
 

@@ -33,8 +33,8 @@ def run_smoke(app: QApplication, lesson: str | None, steps: int,
     trained = 0
     if controller.model is not None and controller.lesson is not None \
             and controller.lesson.kind != "activations":
-        controller.epochs = 0  # until stopped: the smoke run decides when
-        controller.max_steps = steps
+        controller.settings.epochs = 0  # until stopped: the smoke run decides when
+        controller.settings.max_steps = steps
         if not controller.start_training():
             print("nnsim --smoke: training could not start", file=sys.stderr)
             return 1

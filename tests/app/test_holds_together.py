@@ -126,7 +126,7 @@ def test_a_session_that_fails_late_leaves_the_trained_work(nnsim_app, qtbot, tmp
 
     controller = nnsim_app.controller
     controller.load_lesson_safely("spiral")
-    controller.epochs = 3
+    controller.settings.epochs = 3
     assert controller.start_training()
     qtbot.waitUntil(lambda: not controller.is_training, timeout=30_000)
     weights = [W.copy() for W, _ in controller.weights()]
@@ -170,7 +170,7 @@ def test_a_new_architecture_then_other_lessons_keep_the_window_whole(nnsim_app, 
     QTest.mouseClick(editor.apply_button, Qt.MouseButton.LeftButton)
     assert controller.network().sizes[1] == 4
     assert controller.network().layers[0].activation.name == "relu"
-    controller.epochs = 5
+    controller.settings.epochs = 5
     window.activateWindow()
     QTest.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: controller.workspace.status.value == "finished", timeout=30_000)

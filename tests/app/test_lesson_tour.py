@@ -6,7 +6,11 @@ guards against only appeared when moving between lessons, never with a lesson op
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QPushButton
 
 from nnsim.app.session_io import session_of
 from nnsim.core.session import save_session
@@ -67,3 +71,50 @@ def test_opening_a_session_of_another_lesson(tour_app, qtbot, tmp_path):
             assert app.sessions.open(path)
             check_views_show(app, saved)
             assert app.controller.history.epochs == app.controller.last_snapshot.epoch
+
+
+def test_opening_a_dataset_from_every_lesson(tour_app, qtbot, tmp_path):
+    """File > Open dataset (MNIST IDX files) from each lesson: MNIST opens on the new rows and
+    nothing of the lesson before it (an evaluation, curves, a pad row) is left on screen."""
+    from nnsim.app.dataset_loading import open_mnist_folder
+    from tests.app.test_panels_wiring import _write_idx
+
+    rng = np.random.default_rng(1)
+    for prefix, count in (("train", 24), ("t10k", 8)):
+        _write_idx(tmp_path, f"{prefix}-images-idx3-ubyte", 2051, (count, 28, 28),
+                   rng.integers(0, 256, (count, 28, 28)))
+        _write_idx(tmp_path, f"{prefix}-labels-idx1-ubyte", 2049, (count,),
+                   rng.integers(0, 10, count))
+    app = tour_app
+    for name in LESSONS:
+        app.controller.load_lesson_safely(name)
+        train_a_little(app, qtbot)
+        if app.window.docks["digits"].isVisible():
+            draw_on_pad(app, qtbot)
+        app.controller.stop_training()
+        if name in ("digits", "mnist-keras"):
+            app.controller.digits.evaluate()  # a report that must not survive the new rows
+        open_mnist_folder(app.controller, str(tmp_path))
+        qtbot.waitUntil(lambda: app.controller.lesson.name == "mnist-keras"
+                        and len(app.controller.data.X_train) == 24, timeout=20_000)
+        check_views_show(app, "mnist-keras")
+        assert app.controller.workspace.evaluation is None
+        assert app.controller.history.epochs == 0
+
+
+def test_cancel_while_reading_a_dataset_keeps_the_open_lesson(tour_app, qtbot, tmp_path):
+    from nnsim.app.dataset_loading import open_mnist_folder
+    from tests.app.test_panels_wiring import _write_idx
+
+    for prefix, count in (("train", 6), ("t10k", 2)):
+        _write_idx(tmp_path, f"{prefix}-images-idx3-ubyte", 2051, (count, 28, 28),
+                   np.zeros((count, 28, 28)))
+        _write_idx(tmp_path, f"{prefix}-labels-idx1-ubyte", 2049, (count,), np.zeros(count))
+    app = tour_app
+    app.controller.load_lesson_safely("spiral")
+    loader = open_mnist_folder(app.controller, str(tmp_path))
+    QTest.mouseClick(loader.progress.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(loader.thread.isFinished, timeout=10_000)
+    qtbot.wait(50)
+    assert app.controller.lesson.name == "spiral"
+    check_views_show(app, "spiral")

@@ -45,7 +45,7 @@ def test_every_lesson_loads_and_shows_its_panels(nnsim_app, name):
 
 def test_xor_trains_below_0_05_then_stops(nnsim_app, qtbot):
     controller = nnsim_app.controller
-    controller.epochs = 0  # until stopped
+    controller.settings.epochs = 0  # until stopped
     assert controller.start_training()
     qtbot.waitUntil(lambda: controller.last_snapshot is not None
                     and controller.last_snapshot.metrics.get("loss", 1.0) < 0.05
@@ -59,7 +59,7 @@ def test_xor_trains_below_0_05_then_stops(nnsim_app, qtbot):
 
 def test_pause_resume_and_single_steps(nnsim_app, qtbot):
     controller = nnsim_app.controller
-    controller.epochs = 0
+    controller.settings.epochs = 0
     controller.single_step("sample")
     qtbot.waitUntil(lambda: controller.last_snapshot is not None
                     and controller.last_snapshot.step == 1
@@ -81,7 +81,7 @@ def test_pause_resume_and_single_steps(nnsim_app, qtbot):
 
 def test_space_bar_action_trains_and_pauses(nnsim_app, qtbot):
     controller = nnsim_app.controller
-    controller.epochs = 0  # until stopped, so the run cannot finish before the pause
+    controller.settings.epochs = 0  # until stopped, so the run cannot finish before the pause
     nnsim_app.window.action_train.trigger()
     qtbot.waitUntil(lambda: controller.last_snapshot.step > 10, timeout=10_000)
     nnsim_app.window.action_train.trigger()
@@ -91,7 +91,7 @@ def test_space_bar_action_trains_and_pauses(nnsim_app, qtbot):
 
 def test_closing_while_training_ends_the_run_and_the_trainer_process(nnsim_app, qtbot):
     controller = nnsim_app.controller
-    controller.epochs = 0
+    controller.settings.epochs = 0
     controller.start_training()
     qtbot.waitUntil(lambda: controller.last_snapshot.step > 10, timeout=10_000)
     child = controller.trainer.child_process
@@ -103,7 +103,7 @@ def test_closing_while_training_ends_the_run_and_the_trainer_process(nnsim_app, 
 
 def test_train_and_stop_a_hundred_times_leaves_one_trainer_and_no_thread(nnsim_app, qtbot):
     controller = nnsim_app.controller
-    controller.epochs = 0
+    controller.settings.epochs = 0
     threads_before = threading.active_count()
     assert controller.start_training()
     assert controller.stop_training(2000)
@@ -142,7 +142,7 @@ def test_a_diverging_learning_rate_stops_with_a_clear_status(nnsim_app, qtbot):
     controller = nnsim_app.controller
     controller.load_lesson_safely("mnist-keras")
     nnsim_app.window.controls.learning_rate.setValue(10.0)  # the control's maximum
-    controller.epochs = 0
+    controller.settings.epochs = 0
     controller.start_training()
     qtbot.waitUntil(lambda: controller.last_status.startswith("diverged"), timeout=60_000)
     assert not controller.is_training
@@ -217,7 +217,7 @@ def test_data_menu_switches_the_point_cloud_and_keeps_the_network(nnsim_app):
 def test_perceptron_on_xor_says_no_line_separates_it(nnsim_app, qtbot):
     controller = nnsim_app.controller
     controller.load_lesson_safely("perceptron-xor")
-    controller.epochs = 0  # until stopped: the cycling weights end it
+    controller.settings.epochs = 0  # until stopped: the cycling weights end it
     controller.start_training()
     qtbot.waitUntil(lambda: controller.last_status.startswith("not separable"), timeout=20_000)
     assert "No straight line separates" in nnsim_app.window.boundary.banner.text()

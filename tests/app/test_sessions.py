@@ -9,7 +9,7 @@ from tests.app.conftest import warnings_shown
 
 def _train_a_little(nnsim_app, qtbot, epochs: int = 30) -> None:
     controller = nnsim_app.controller
-    controller.epochs = epochs
+    controller.settings.epochs = epochs
     controller.start_training()
     qtbot.waitUntil(lambda: not controller.is_training and controller.history.epochs == epochs,
                     timeout=30_000)
@@ -77,7 +77,7 @@ def test_saving_writes_atomically_and_keeps_the_old_file_on_error(nnsim_app, tmp
 def test_saving_while_training_saves_a_consistent_copy_and_trains_on(nnsim_app, qtbot,
                                                                     tmp_path):
     controller = nnsim_app.controller
-    controller.epochs = 0
+    controller.settings.epochs = 0
     controller.start_training()
     qtbot.waitUntil(lambda: controller.last_snapshot.step > 20, timeout=10_000)
     assert nnsim_app.sessions.save_to(tmp_path / "live.nnsim")

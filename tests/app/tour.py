@@ -26,7 +26,8 @@ def train_a_little(app, qtbot, steps: int = 3) -> None:
     if not controller.workspace.state.trainable:
         return
     window = app.window
-    window.activateWindow()
+    window.activateWindow()  # shortcuts reach the active window only (a dialog may have been)
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     for _ in range(steps):
         QTest.keyClick(window, Qt.Key.Key_S)
     qtbot.waitUntil(lambda: controller.last_snapshot is not None
