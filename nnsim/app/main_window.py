@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
 
 from nnsim.app.docks import ALWAYS, PANELS
 from nnsim.app.lazy_view import LazyView
-from nnsim.ui.guard import guarded
 from nnsim.ui.activation_gallery import ActivationGallery
 from nnsim.ui.boundary_plot import BoundaryPlot, ComparisonView
 from nnsim.ui.curves_plot import CurvesPlot
 from nnsim.ui.digit_pad import DigitPad
 from nnsim.ui.evaluation_panel import EvaluationPanel
+from nnsim.ui.guard import guarded
 from nnsim.ui.inspector import Inspector
 from nnsim.ui.lesson_browser import LessonBrowser
 from nnsim.ui.network_canvas import NetworkCanvas
