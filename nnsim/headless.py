@@ -21,13 +21,11 @@ from nnsim.core.metrics import classification_report, predicted_classes
 from nnsim.core.network import Network
 from nnsim.core.perceptron import Perceptron
 from nnsim.training.blas_threads import one_blas_thread
+from nnsim.training.control import TrainingControl
+from nnsim.training.loop import TrainingJob, TrainingResult, run_training
+from nnsim.training.verdicts import verdict
 
 Print = Callable[[str], None]
-
-NOT_SEPARABLE = ("{name} is not linearly separable: every one of the {epochs} epochs made "
-                 "mistakes, so no straight line separates its classes. Add a hidden layer "
-                 "(see the backprop-xor lesson).")
-
 
 @dataclass
 class RunOptions:
@@ -42,9 +40,9 @@ class RunOptions:
 
 @contextmanager
 def stop_on_interrupt(request_stop: Callable[[], None], say: Print) -> Iterator[None]:
-    """The first Ctrl-C asks training to stop after the current epoch; a second one aborts."""
+    """The first Ctrl-C asks training to stop after the current step; a second one aborts."""
     def handler(signum: int, frame: object) -> None:
-        say("[INFO] stopping after this epoch (Ctrl-C again to abort)")
+        say("[INFO] stopping after this step (Ctrl-C again to abort)")
         request_stop()
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
@@ -81,20 +79,44 @@ def print_activation_table(say: Print) -> None:
         say(f"[INFO] {name + ':':<11} " + " ".join(f"{v:8.4f}" for v in values))
 
 
+def _train(lesson: Lesson, model: Network | Perceptron, data: LessonData, job_options: dict,
+           say: Print, on_epoch_end: Callable[[int, dict[str, float]], object]
+           ) -> TrainingResult:
+    """Train through the app's own loop (one driver, one rule set for every verdict)."""
+    validation = (data.X_test, data.y_test) if lesson.validation_split else (None, None)
+    job = TrainingJob(model=model, X=data.X_train, y=data.y_train, X_val=validation[0],
+                      y_val=validation[1], loss=lesson.loss, shuffle=lesson.shuffle,
+                      grid=False, **job_options)
+    control = TrainingControl()
+    # One BLAS thread, as the app's trainer: on small nets OpenBLAS's thread hand-offs cost
+    # more than they save (the digits lesson trains 2-3x faster), and results match the app.
+    with one_blas_thread(model), stop_on_interrupt(control.request_stop, say):
+        return run_training(job, control, lambda _snapshot: None, on_epoch_end=on_epoch_end,
+                            ready=lambda: False)
+
+
+def _say_verdict(result: TrainingResult, lesson: Lesson, perceptron: bool, right: int,
+                 total: int, planned: int, say: Print) -> int:
+    outcome = verdict(result.status, epochs=result.epochs, dataset=lesson.dataset,
+                      perceptron=perceptron, reason=result.reason, right=right, total=total,
+                      planned=planned)
+    say(("[ERROR] " if outcome.problem else "[INFO] ") + outcome.text)
+    return 1 if outcome.problem else 0
+
+
 def _run_perceptron(lesson: Lesson, data: LessonData, options: RunOptions, seed: int,
                     say: Print) -> int:
     rate = lesson.learning_rate if options.learning_rate is None else options.learning_rate
     epochs = lesson.epochs if options.epochs is None else options.epochs
     model = Perceptron(data.X_train.shape[1], rate, seed=seed)
-    stop = {"requested": False}
     say(f"[INFO] training perceptron on {lesson.dataset}: alpha={rate:g}, epochs={epochs}")
-    with stop_on_interrupt(lambda: stop.update(requested=True), say):
-        for epoch in range(1, epochs + 1):
-            mistakes = model.fit_epoch(data.X_train, data.y_train)
-            weights = ", ".join(f"{w:.4f}" for w in model.weights)
-            say(f"[INFO] epoch={epoch}, mistakes={mistakes}, w=[{weights}]")
-            if stop["requested"]:
-                break
+
+    def log(epoch: int, logs: dict[str, float]) -> None:
+        weights = ", ".join(f"{w:.4f}" for w in model.weights)
+        say(f"[INFO] epoch={epoch}, mistakes={int(logs['loss'])}, w=[{weights}]")
+
+    result = _train(lesson, model, data, {"epochs": epochs, "batch_size": 1, "seed": seed},
+                    say, log)
     say("[INFO] evaluating perceptron...")
     for x, target in zip(data.X_test, data.y_test, strict=True):
         net = float(model.net(x)[0])
@@ -102,13 +124,7 @@ def _run_perceptron(lesson: Lesson, data: LessonData, options: RunOptions, seed:
             f"pred={int(model.predict(x)[0])}")
     right = len(data.y_test) - model.errors(data.X_test, data.y_test)
     say(f"[INFO] {right}/{len(data.y_test)} rows right")
-    history = model.history
-    if history.converged:
-        say(f"[INFO] converged: epoch {history.converged_epoch} made no mistake, so the line "
-            "separates the classes")
-    elif len(history.mistakes) == epochs:
-        say("[INFO] " + NOT_SEPARABLE.format(name=(lesson.dataset or "").upper(), epochs=epochs))
-    return 0
+    return _say_verdict(result, lesson, True, right, len(data.y_test), epochs, say)
 
 
 def _run_network(lesson: Lesson, data: LessonData, options: RunOptions, seed: int,
@@ -122,7 +138,6 @@ def _run_network(lesson: Lesson, data: LessonData, options: RunOptions, seed: in
     say(f"[INFO] training network {sizes} on {lesson.dataset} ({len(data.X_train)} rows): "
         f"loss={lesson.loss}, alpha={optimizer.learning_rate:g}, batch size={batch_size}, "
         f"epochs={epochs}")
-    validation = (data.X_test, data.y_test) if lesson.validation_split else None
     started = time.perf_counter()
 
     def log(epoch: int, logs: dict[str, float]) -> None:
@@ -134,21 +149,15 @@ def _run_network(lesson: Lesson, data: LessonData, options: RunOptions, seed: in
         elif epoch == 1 or epoch % lesson.log_every == 0 or epoch == epochs:
             say(f"[INFO] epoch={epoch}, loss={logs['loss']:.7f}")
 
-    # One BLAS thread, as the app's trainer: on small nets OpenBLAS's thread hand-offs cost
-    # more than they save (the digits lesson trains 2-3x faster), and results match the app.
-    with (one_blas_thread(model),
-          stop_on_interrupt(lambda: setattr(model, "stop_training", True), say)):
-        history = model.fit(data.X_train, data.y_train, epochs=epochs, batch_size=batch_size,
-                            optimizer=optimizer, loss=lesson.loss, shuffle=lesson.shuffle,
-                            validation_data=validation, seed=seed, on_epoch_end=log)
-    if history.diverged:
-        say(f"[ERROR] diverged: lower the learning rate (the loss became infinite or NaN in "
-            f"epoch {history.epochs + 1} with alpha={optimizer.learning_rate:g}); the weights "
-            "of the last finite epoch are kept")
-    if history.epochs < epochs and not history.diverged:
-        say(f"[INFO] stopped after {history.epochs} of {epochs} epochs")
+    result = _train(lesson, model, data, {"epochs": epochs, "batch_size": batch_size,
+                                          "optimizer": optimizer, "seed": seed}, say, log)
     evaluate_network(lesson, model, data, say)
-    return 1 if history.diverged else 0
+    return _say_verdict(result, lesson, False, *_score(model, data), epochs, say)
+
+
+def _score(model: Network, data: LessonData) -> tuple[int, int]:
+    predicted = predicted_classes(model.predict(data.X_test))
+    return int(np.count_nonzero(predicted == data.y_test)), len(data.y_test)
 
 
 def evaluate_network(lesson: Lesson, model: Network, data: LessonData, say: Print) -> None:

@@ -64,7 +64,8 @@ def test_run_backprop_xor_prints_progress_then_each_row(capsys):
     assert [(a, b, t) for a, b, t, _, _ in rows] == [
         ("0", "0", "0"), ("0", "1", "1"), ("1", "0", "1"), ("1", "1", "0")]
     assert all(t == s for _, _, t, _, s in rows)
-    assert out.rstrip().endswith("[INFO] 4/4 rows right")
+    assert "[INFO] 4/4 rows right" in out
+    assert out.rstrip().endswith("[INFO] Finished 1,000 epochs (4 of 4 right).")
 
 
 def test_run_options_override_the_lesson(capsys):
@@ -89,11 +90,34 @@ def test_run_perceptrons(capsys):
     status, out, _ = run(capsys, "run", "perceptron-and")
     assert status == 0
     assert "[INFO] epoch=1, mistakes=" in out and "[INFO] 4/4 rows right" in out
-    assert "[INFO] converged: epoch" in out
+    assert "[INFO] Converged: epoch" in out
     status, out, _ = run(capsys, "run", "perceptron-xor")
     assert status == 0
-    assert "XOR is not linearly separable: every one of the 20 epochs made mistakes" in out
-    assert "converged" not in out
+    assert "XOR is not linearly separable: no straight line separates its classes" in out
+    assert "onverged" not in out
+
+
+def test_a_run_that_ends_early_is_not_called_inseparable(capsys):
+    """AND is separable (the linear programme finds a line): one epoch is just too few."""
+    status, out, _ = run(capsys, "run", "perceptron-and", "--epochs", "1")
+    assert status == 0
+    assert "not linearly separable" not in out
+    right = re.search(r"^\[INFO\] (\d)/4 rows right$", out, re.M).group(1)
+    assert out.rstrip().endswith(f"[INFO] Not converged in 1 epoch ({right} of 4 right): a "
+                                 "straight line does separate these classes, so more epochs "
+                                 "(or a larger learning rate) will find it.")
+
+
+def test_a_diverging_run_says_what_happened_and_exits_1(capsys):
+    status, out, _ = run(capsys, "run", "backprop-xor", "--lr", "1000")
+    assert status == 1
+    verdict = out.rstrip().splitlines()[-1]
+    assert verdict.startswith("[ERROR] Training diverged: epoch 1 ended with loss ")
+    # The loss it names is the epoch's printed loss, and above the limit it names.
+    printed = float(re.search(r"^\[INFO\] epoch=1, loss=(\d+\.\d+)$", out, re.M).group(1))
+    named, limit = map(float, re.search(r"loss ([\d.]+), more than 1\.5 times .* "
+                                         r"\(limit ([\d.]+)\)", verdict).groups())
+    assert abs(named - printed) < 1e-3 and named > limit
 
 
 def test_run_activations_prints_the_table(capsys):
@@ -200,8 +224,8 @@ def test_ctrl_c_stops_cleanly_and_evaluates_what_was_learned():
     out = "".join(lines) + out
     assert process.returncode == 0, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err + out
-    assert "[INFO] stopping after this epoch (Ctrl-C again to abort)" in out
-    stopped = re.search(r"\[INFO\] stopped after (\d+) of 100 epochs", out)
+    assert "[INFO] stopping after this step (Ctrl-C again to abort)" in out
+    stopped = re.search(r"\[INFO\] Stopped after (\d+) of 100 epochs \(\d+ of 1250 right\)", out)
     assert stopped and 1 <= int(stopped.group(1)) < 100
     assert re.search(r"\[INFO\] validation accuracy: 0\.\d{4} on 1250 images", out)
     assert "weighted avg" in out

@@ -18,7 +18,7 @@ from nnsim.app.digits_link import DigitsLink
 from nnsim.app.frame_pacer import FramePacer
 from nnsim.app.frame_views import FrameViews
 from nnsim.app.main_window import MainWindow
-from nnsim.app.messages import DIVERGED, NOT_SEPARABLE, TRAINING_FAILED, message_for, warn
+from nnsim.app.messages import TRAINING_FAILED, message_for, warn
 from nnsim.app.model_edits import ModelEdits
 from nnsim.app.stepper_link import StepperLink
 from nnsim.core.errors import DatasetError, LessonError
@@ -27,10 +27,11 @@ from nnsim.core.network import Network
 from nnsim.core.optimizers import SGD
 from nnsim.core.perceptron import Perceptron
 from nnsim.core.snapshot import Snapshot
+from nnsim.training import worker as _worker
 from nnsim.training.control import TrainingControl
 from nnsim.training.loop import TrainingJob, TrainingResult
 from nnsim.training.still import still_snapshot
-from nnsim.training import worker as _worker
+from nnsim.training.verdicts import verdict
 from nnsim.training.worker import TrainerThread
 
 try:  # TEMPORARY until the trainer contract lands
@@ -359,11 +360,14 @@ class AppController(QObject):
         if final is not None:
             self.pacer.offer(final, urgent=True)
         self.workspace.weights_were_set()
-        status = self.workspace.status
-        if status is RunStatus.NOT_SEPARABLE:
-            self.views.show_verdict(NOT_SEPARABLE)
-        elif status is RunStatus.DIVERGED:
-            self.views.show_verdict(DIVERGED)
+        figures, state = self.workspace.figures, self.state
+        outcome = verdict(result.status, epochs=result.epochs, dataset=state.lesson.dataset,
+                          perceptron=isinstance(state.model, Perceptron), reason=result.reason,
+                          right=figures.right if figures else None,
+                          total=figures.total if figures else None,
+                          planned=state.settings.epochs or None)
+        self.views.show_verdict(outcome.text, on_plot=self.workspace.status in (
+            RunStatus.NOT_SEPARABLE, RunStatus.DIVERGED))
         self.digits.training_ended()
         self.training_finished.emit(result.status)
 

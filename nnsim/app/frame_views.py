@@ -144,10 +144,12 @@ class FrameViews(QObject):
             self.window.boundary.show_message(None)
             self.window.when_built("comparison", "message", lambda view: view.show_message(None))
 
-    def show_verdict(self, text: str) -> None:
-        """A run's verdict: on the boundary plot and in the status bar, until the next run."""
-        self.window.boundary.show_message(text)
-        self.window.when_built("comparison", "message", lambda view: view.show_message(text))
+    def show_verdict(self, text: str, on_plot: bool) -> None:
+        """A run's verdict in the status bar until the next run or lesson; bad news (not
+        separable, diverged) on the boundary plot too."""
+        if on_plot:
+            self.window.boundary.show_message(text)
+            self.window.when_built("comparison", "message", lambda view: view.show_message(text))
         self.window.statusBar().showMessage(text)
 
     def _on_evaluation(self, evaluation: Evaluation | None) -> None:

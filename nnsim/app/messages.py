@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-NOT_SEPARABLE = ("No straight line separates these classes: every epoch made mistakes. "
-                 "Add a hidden layer (Network editor, or the backprop-xor lesson).")
-DIVERGED = ("Training diverged: the loss became infinite or NaN. The last good weights are "
-            "kept. Lower the learning rate and train again.")
 TRAINING_FAILED = "Training stopped because of an error:\n\n{message}\n\nYour work is unchanged."
 
 

@@ -39,6 +39,13 @@ DIVERGED = "diverged: lower the learning rate"
 NOT_SEPARABLE = "not separable: no straight line separates these classes; add a hidden layer"
 
 #: Shortest time between two published Snapshots: about 60 a second.
+#: Why a run diverged (TrainingResult.reason).
+NON_FINITE = "the loss or a weight became infinite or NaN in epoch {epoch}"
+WORSE = ("epoch {epoch} ended with loss {loss:.4g}, more than {factor:g} times that of the "
+         "starting weights or of always guessing the mean target (limit {ceiling:.4g})")
+STUCK = ("the loss stayed at {loss:.4g} in epoch {epoch}, worse than always guessing the mean "
+         "target ({baseline:.4g}): the units saturated and nothing learns any more")
+
 MIN_PUBLISH_INTERVAL = 1 / 60
 #: Most of the trainer's time that building Snapshots (the grid, copies) may take.
 SNAPSHOT_SHARE = 0.2
@@ -102,6 +109,8 @@ class TrainingResult:
     steps: int
     epochs: int
     snapshot: Snapshot | None = None
+    reason: str = ""
+    """Why a run diverged, in words (verdicts.py says it to the user)."""
 
 
 Publish = Callable[[Snapshot], object]
@@ -167,6 +176,7 @@ class _Loop:
         self.seen_weights: set[tuple[float, ...]] = set()
         self.settings_changed = False  # since the last Snapshot
         self.good_weights: Weights | None = None
+        self.reason = NON_FINITE  # what made a run diverge, when it does
 
     def _init_grid(self) -> None:
         grid = self.job.grid
@@ -187,7 +197,10 @@ class _Loop:
         if status == DIVERGED and self.good_weights is not None:
             stepper.restore(self.good_weights)
         self._publish(status, check=False)
-        return TrainingResult(status, self.history, self.step, self.epoch, self.last_snapshot)
+        reason = self.reason.format(epoch=self.epoch + 1) if self.reason == NON_FINITE \
+            else self.reason
+        return TrainingResult(status, self.history, self.step, self.epoch, self.last_snapshot,
+                              reason if status == DIVERGED else "")
 
     def _loop(self, control: TrainingControl, stepper: NetworkStepper | PerceptronStepper) -> str:
         if not self._publish(PAUSED if control.is_paused else RUNNING):
@@ -262,8 +275,8 @@ class _Loop:
         if job.stop_when_loss_below is not None and loss < job.stop_when_loss_below:
             return CONVERGED
         if job.epochs is not None and self.epoch >= job.epochs:
-            if perceptron and linearly_separable(stepper.X, stepper.y) is not True:
-                return NOT_SEPARABLE
+            if perceptron and linearly_separable(stepper.X, stepper.y) is False:
+                return NOT_SEPARABLE  # proved by the linear programme, not guessed
             return FINISHED
         stepper.begin_epoch(self.rng)
         return None
@@ -284,6 +297,11 @@ class _Loop:
         history = self.history["loss"]
         stuck = len(history) >= 2 and loss > self.baseline and \
             abs(loss - history[-2]) <= STUCK_TOLERANCE * abs(loss)
+        if stuck:
+            self.reason = STUCK.format(loss=loss, baseline=self.baseline, epoch=self.epoch)
+        elif loss > self.loss_ceiling:
+            self.reason = WORSE.format(loss=loss, factor=DIVERGENCE_FACTOR,
+                                       ceiling=self.loss_ceiling, epoch=self.epoch)
         return stuck or loss > self.loss_ceiling
 
     # -- control -----------------------------------------------------------------------------

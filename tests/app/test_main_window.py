@@ -148,6 +148,10 @@ def test_a_diverging_learning_rate_stops_with_a_clear_status(nnsim_app, qtbot):
     assert not controller.is_training
     for W, _ in controller.network().get_weights():
         assert np.isfinite(W).all()
+    message = nnsim_app.window.statusBar().currentMessage()
+    assert message.startswith("Training diverged: ") and "lower the learning rate" in message
+    controller.load_lesson_safely("backprop-xor")  # the verdict does not follow into it
+    assert nnsim_app.window.statusBar().currentMessage() == ""
 
 
 def test_reset_weights_is_undoable(nnsim_app):
@@ -220,8 +224,8 @@ def test_perceptron_on_xor_says_no_line_separates_it(nnsim_app, qtbot):
     controller.settings.epochs = 0  # until stopped: the cycling weights end it
     controller.start_training()
     qtbot.waitUntil(lambda: controller.last_status.startswith("not separable"), timeout=20_000)
-    assert "No straight line separates" in nnsim_app.window.boundary.banner.text()
-    assert "No straight line separates" in nnsim_app.window.comparison.banner.text()
+    assert "no straight line separates its classes" in nnsim_app.window.boundary.banner.text()
+    assert "no straight line separates its classes" in nnsim_app.window.comparison.banner.text()
 
 
 def test_perceptron_on_and_converges_with_every_row_right(nnsim_app, qtbot):

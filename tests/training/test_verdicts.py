@@ -1,0 +1,45 @@
+"""One sentence per verdict, reached from the loop's status; "not separable" only when proved."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnsim.core.perceptron import Perceptron
+from nnsim.training.control import TrainingControl
+from nnsim.training.loop import TrainingJob, run_training
+from nnsim.training.separability import linearly_separable
+from nnsim.training.verdicts import verdict
+
+GATES = {"and": [0, 0, 0, 1], "or": [0, 1, 1, 1], "xor": [0, 1, 1, 0]}
+X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+
+
+@pytest.mark.parametrize("gate", GATES)
+@pytest.mark.parametrize("epochs", [1, 2, 50])
+def test_the_perceptrons_verdict_matches_the_linear_programme(gate, epochs):
+    y = np.array(GATES[gate])
+    result = run_training(TrainingJob(model=Perceptron(2, 0.1, seed=1), X=X, y=y,
+                                      epochs=epochs, batch_size=1, grid=False, seed=1),
+                          TrainingControl(), lambda _s: None)
+    text = verdict(result.status, epochs=result.epochs, dataset=gate, perceptron=True).text
+    separable = linearly_separable(X, y)
+    assert separable is (gate != "xor")  # the proof itself, independent of the run
+    if not separable:
+        assert text.startswith("XOR is not linearly separable")
+    else:
+        assert "not linearly separable" not in text
+        assert text.startswith(("Converged", "Not converged in"))
+
+
+def test_wording_counts_epochs_properly():
+    assert verdict("finished", epochs=1).text == "Finished 1 epoch."
+    assert verdict("finished", epochs=1000, right=4, total=4).text == \
+        "Finished 1,000 epochs (4 of 4 right)."
+    assert verdict("stopped", epochs=3, planned=100).text == "Stopped after 3 of 100 epochs."
+
+
+def test_divergence_says_why_and_is_a_problem():
+    outcome = verdict("diverged: lower the learning rate", epochs=1,
+                      reason="epoch 1 ended with loss 9")
+    assert outcome.problem and "epoch 1 ended with loss 9" in outcome.text
