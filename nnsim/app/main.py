@@ -7,12 +7,20 @@ import os
 import sys
 import traceback
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer
+from PySide6.QtCore import (
+    QCoreApplication,
+    QSize,
+    Qt,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from nnsim import __version__
 from nnsim.app.offscreen import configure_offscreen
+from nnsim.app.platform_check import platform_problem
 from nnsim.core.resources import resource_path
 
 
@@ -64,8 +72,23 @@ def _excepthook(kind: type[BaseException], error: BaseException, tb: object) -> 
         pass
 
 
+#: Qt warnings that are noise to a user (the offscreen plugin says this once per window).
+QUIET = ("This plugin does not support propagateSizeHints()",)
+
+
+def _qt_message(kind: QtMsgType, context: object, message: str) -> None:
+    """Qt's messages on stderr, less the ones that only alarm users."""
+    if not any(noise in message for noise in QUIET):
+        print(f"qt: {message}", file=sys.stderr)
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Open the main window (or run the smoke test) and run the event loop."""
+    problem = platform_problem()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
+    qInstallMessageHandler(_qt_message)
     app = make_application()
     if args.smoke:
         from nnsim.app.smoke import run_smoke
