@@ -182,3 +182,20 @@ def test_a_new_architecture_then_other_lessons_keep_the_window_whole(nnsim_app, 
         assert controller.load_lesson_safely(name)
         check_views_show(nnsim_app, name)
     assert controller.network().sizes[1] != 4  # the lesson's own network again
+
+
+def test_loading_the_pretrained_model_is_undoable(nnsim_app, qtbot):
+    controller, window = nnsim_app.controller, nnsim_app.window
+    controller.load_lesson_safely("digits")
+    controller.settings.epochs = 2
+    assert controller.start_training()
+    qtbot.waitUntil(lambda: not controller.is_training, timeout=60_000)
+    trained = [W.copy() for W, _ in controller.weights()]
+    assert controller.history.epochs == 2
+    window.action_pretrained.trigger()
+    assert controller.history.epochs == 0 and controller.state.model_source == "pretrained"
+    assert controller.workspace.evaluation is not None  # the pretrained net's report
+    window.action_undo.trigger()
+    assert controller.history.epochs == 2
+    assert all(np.array_equal(a, W) for a, (W, _) in zip(trained, controller.weights(),
+                                                       strict=True))
