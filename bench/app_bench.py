@@ -128,6 +128,7 @@ def open_app(trainer: str) -> NnsimApp:
     os.environ[TRAINER_CHOICE] = trainer
     settings = QSettings(os.path.join(os.path.dirname(__file__), f".bench-{trainer}.ini"),
                          QSettings.Format.IniFormat)
+    settings.setValue("training/watchable", False)  # flat out: the bench measures speed
     nnsim = NnsimApp(settings)
     nnsim.start("backprop-xor")
     nnsim.window.resize(1280, 800)

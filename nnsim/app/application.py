@@ -30,6 +30,8 @@ class NnsimApp:
         self.sessions = SessionFiles(self.controller, self.settings)
         self.presentation = Presentation(self.window, self.settings)
         self.controller.budget_share = int(self.settings.value("view/budget", 30)) / 100
+        self.controller.watchable = str(self.settings.value("training/watchable", "true")) \
+            .lower() != "false"
         w = self.window
         w.lessons.set_lessons(list_lessons())
         w.close_hooks.append(self.shutdown)
@@ -75,8 +77,11 @@ class NnsimApp:
 
     def edit_preferences(self) -> None:
         budget = int(self.settings.value("view/budget", 30))
-        dialog = PreferencesDialog(self.window, self.presentation.choice, budget)
+        dialog = PreferencesDialog(self.window, self.presentation.choice, budget,
+                                   self.controller.watchable)
         if dialog.exec():
+            self.controller.watchable = dialog.chosen_watchable()
+            self.settings.setValue("training/watchable", self.controller.watchable)
             self.settings.setValue("view/budget", dialog.chosen_budget())
             self.controller.set_drawing_budget(dialog.chosen_budget() / 100)
             self.presentation.set_choice(dialog.chosen_theme())

@@ -76,6 +76,8 @@ class AppController(QObject):
         self.run_generation = -1
         self.pacer = FramePacer(self._draw, parent=self)
         self.budget_share = 0.3
+        self.watchable = True
+        """Lessons open at a speed their run can be followed at (Preferences may turn it off)."""
         self.views = FrameViews(self.workspace, window, self)
         self.edits = ModelEdits(self)
         self.stepper = StepperLink(self)
@@ -157,7 +159,7 @@ class AppController(QObject):
     def load_lesson_safely(self, name: str) -> bool:
         """Open a lesson; on a bad file, say so and keep everything as it was."""
         try:
-            state = lesson_state(name)
+            state = lesson_state(name, self.watchable)
         except (LessonError, DatasetError, FileNotFoundError, ValueError, MemoryError) as error:
             warn(self.window, "Cannot open the lesson", message_for(error, name))
             return False
@@ -166,7 +168,7 @@ class AppController(QObject):
 
     def load_lesson(self, name_or_path: str | Path) -> None:
         """Open a lesson, raising its error (the CLI-style path; the GUI uses the safe one)."""
-        self.open_state(lesson_state(name_or_path))
+        self.open_state(lesson_state(name_or_path, self.watchable))
 
     def open_state(self, state: WorkspaceState) -> None:
         """Stop training, then swap the whole state in at once: every view follows."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -67,7 +68,8 @@ def show_about(window: QWidget) -> None:
 class PreferencesDialog(QDialog):
     """Theme choice (system, light, dark) and drawing budget while training."""
 
-    def __init__(self, parent: QWidget, theme: str, budget_percent: int) -> None:
+    def __init__(self, parent: QWidget, theme: str, budget_percent: int,
+                 watchable: bool = True) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self.theme = QComboBox(self)
@@ -78,9 +80,13 @@ class PreferencesDialog(QDialog):
         self.budget.addItems([f"{b} % of the time (smoother: more)" for b in self.budgets])
         self.budget.setCurrentIndex(self.budgets.index(budget_percent)
                                     if budget_percent in self.budgets else 1)
+        self.watchable = QCheckBox("Open lessons at a speed the class can follow (about 20 s "
+                                   "a run)", self)
+        self.watchable.setChecked(watchable)
         form = QFormLayout(self)
         form.addRow("Theme", self.theme)
         form.addRow("Drawing while training", self.budget)
+        form.addRow("Speed", self.watchable)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
@@ -89,6 +95,9 @@ class PreferencesDialog(QDialog):
 
     def chosen_theme(self) -> str:
         return THEME_CHOICES[self.theme.currentIndex()]
+
+    def chosen_watchable(self) -> bool:
+        return self.watchable.isChecked()
 
     def chosen_budget(self) -> int:
         return self.budgets[self.budget.currentIndex()]

@@ -53,6 +53,7 @@ class FrameViews(QObject):
         w.status.show_figures(self.workspace.figures)
         w.controls.set_values(settings.learning_rate, settings.batch_size, settings.epochs,
                               settings.seed)
+        w.controls.set_speed(settings.speed)
         w.controls.set_enabled_for(lesson.kind if state.model_source != "editor" else "network")
         w.lessons.set_current(lesson.name)
         w.setWindowTitle(f"nnsim: {lesson.title}")

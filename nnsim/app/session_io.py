@@ -45,7 +45,7 @@ def restore_session(controller: AppController, session: Session,
                     path: str | Path = "session") -> None:
     """Open the session: its whole state is built and checked first, then swapped in, so a
     bad file raises ``SessionError`` and leaves the open work as it was."""
-    controller.open_state(session_state(session, path))
+    controller.open_state(session_state(session, path, controller.watchable))
 
 
 class SessionFiles:

@@ -35,6 +35,7 @@ def run_smoke(app: QApplication, lesson: str | None, steps: int,
             and controller.lesson.kind != "activations":
         controller.settings.epochs = 0  # until stopped: the smoke run decides when
         controller.settings.max_steps = steps
+        controller.settings.speed = None  # flat out: the smoke run proves training works
         if not controller.start_training():
             print("nnsim --smoke: training could not start", file=sys.stderr)
             return 1

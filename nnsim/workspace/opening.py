@@ -35,8 +35,29 @@ _BUILD_ERRORS = (LessonError, DatasetError, ValueError, KeyError, TypeError, Ind
                  OverflowError, MemoryError)
 
 
-def lesson_state(name_or_path: str | Path) -> WorkspaceState:
-    """A lesson as its file gives it: data split, fresh model, empty history."""
+#: Seconds a lesson's whole run should take on screen at its opening speed (a class can
+#: follow it); "unlimited" stays one click away.
+WATCHABLE_SECONDS = 20.0
+#: Speed limits the controls offer, steps per second (1-2-5 per decade).
+SPEED_LADDER = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
+
+
+def watchable_speed(lesson: Lesson, n_rows: int) -> float | None:
+    """Steps per second at which the lesson's planned run takes about WATCHABLE_SECONDS
+    (rounded to the controls' ladder); None (unlimited) for runs without an end."""
+    if lesson.kind == "activations" or lesson.epochs <= 0 or n_rows <= 0:
+        return None
+    batch = 1 if lesson.kind == "perceptron" else max(lesson.batch_size, 1)
+    steps = lesson.epochs * math.ceil(n_rows / batch)
+    if lesson.kind == "perceptron":
+        steps = min(steps, 8 * n_rows)  # perceptrons stop early: converged or cycling
+    wanted = max(steps / WATCHABLE_SECONDS, 1.0)
+    return float(min(SPEED_LADDER, key=lambda s: abs(math.log(s) - math.log(wanted))))
+
+
+def lesson_state(name_or_path: str | Path, watchable: bool = True) -> WorkspaceState:
+    """A lesson as its file gives it: data split, fresh model, empty history; with
+    ``watchable``, a speed limit at which its run can be followed (else unlimited)."""
     lesson = load_lesson(name_or_path)
     settings = TrainingSettings(lesson.learning_rate, lesson.batch_size, lesson.epochs,
                                 lesson.seed)
@@ -48,16 +69,19 @@ def lesson_state(name_or_path: str | Path) -> WorkspaceState:
         model = lesson.build_model(data.X_train.shape[1], seed=lesson.seed)
     except (ValueError, MemoryError) as error:
         raise LessonError(f"{lesson.path.name}: cannot build the model: {error}") from error
+    if watchable:
+        settings.speed = watchable_speed(lesson, len(data.X_train))
     return WorkspaceState(lesson, data, model, lesson.build_optimizer(), History(), settings,
                           probe_index=_probe_index(lesson, data),
                           cloud_options={"name": lesson.dataset, **lesson.dataset_options})
 
 
-def session_state(session: Session, path: str | Path) -> WorkspaceState:
+def session_state(session: Session, path: str | Path, watchable: bool = True
+                  ) -> WorkspaceState:
     """The session's lesson with its weights, optimiser, history and settings, all checked."""
     name = Path(path).name
     try:
-        state = lesson_state(session.lesson)
+        state = lesson_state(session.lesson, watchable)
     except (LessonError, DatasetError, FileNotFoundError) as error:
         raise SessionError(f"{name}: its lesson {session.lesson!r} cannot be opened: {error}") \
             from error

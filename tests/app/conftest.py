@@ -19,9 +19,11 @@ def make_app(qtbot, tmp_path):
     make_application()
     apps = []
 
-    def make() -> NnsimApp:
+    def make(watchable: bool = False) -> NnsimApp:
         settings = QSettings(str(tmp_path / f"settings-{len(apps)}.ini"),
                              QSettings.Format.IniFormat)
+        # Unlimited speed unless a test asks for the lecture pace (it would slow every run).
+        settings.setValue("training/watchable", watchable)
         app = NnsimApp(settings)
         qtbot.addWidget(app.window)
         app.start("backprop-xor")

@@ -199,3 +199,14 @@ def test_loading_the_pretrained_model_is_undoable(nnsim_app, qtbot):
     assert controller.history.epochs == 2
     assert all(np.array_equal(a, W) for a, (W, _) in zip(trained, controller.weights(),
                                                        strict=True))
+
+
+def test_lessons_open_at_a_watchable_speed_with_unlimited_one_step_away(make_app):
+    app = make_app(watchable=True)
+    controls, controller = app.window.controls, app.controller
+    assert controller.load_lesson_safely("backprop-xor")
+    assert controls.speed() == controller.settings.speed == 200  # 4,000 steps in 20 s
+    controls.speed_slider.setValue(controls.speed_slider.maximum())  # "unlimited"
+    assert controls.speed() is None and controller.settings.speed is None
+    assert controller.load_lesson_safely("perceptron-and")  # each lesson sets its own pace
+    assert controls.speed() == controller.settings.speed is not None

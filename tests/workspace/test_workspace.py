@@ -143,3 +143,20 @@ def test_a_new_model_starts_a_new_history():
     fresh = with_model(state, Network.from_sizes([2, 3, 1], "sigmoid"), "editor")
     assert fresh.history.epochs == 0 and fresh.model_source == "editor"
     assert fresh.network.sizes == [2, 3, 1]
+
+
+@pytest.mark.parametrize("name", ["perceptron-and", "backprop-xor", "moons", "spiral", "digits",
+                                  "mnist-keras"])
+def test_each_lesson_opens_at_a_speed_whose_run_takes_10_to_30_seconds(name):
+    import math
+
+    state = lesson_state(name)
+    lesson, rows = state.lesson, len(state.data.X_train)
+    batch = 1 if lesson.kind == "perceptron" else lesson.batch_size
+    steps = lesson.epochs * math.ceil(rows / batch)
+    if lesson.kind == "perceptron":  # AND converges within a few epochs of 4 rows
+        steps = min(steps, 8 * rows)
+    assert state.settings.speed is not None
+    seconds = steps / state.settings.speed
+    assert 10 <= seconds <= 30 or (state.settings.speed == 1 and seconds < 10), seconds
+    assert lesson_state(name, watchable=False).settings.speed is None
