@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -110,20 +111,24 @@ class EvaluationPanel(QWidget):
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addWidget(self.cell_title)
         lower_layout.addWidget(self.thumbnail_view, 1)
+        # The matrix and its images on one tab, the report on another: stacked in one column
+        # the report's rows left the matrix a sliver at 1280x800.
         self.splitter = QSplitter(Qt.Orientation.Vertical)
-        for part, stretch in ((self.table, 2), (self.matrix_view, 3), (lower, 2)):
+        for part, stretch in ((self.matrix_view, 3), (lower, 1)):
             self.splitter.addWidget(part)
             self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.splitter, "Confusion matrix")
+        self.tabs.addTab(self.table, "Report per class")
         # Small minimums: this panel shares a tab group with the digit pad, and a group is as
         # tall as its tallest member needs; a report's rows must scroll, not grow the window.
-        self.table.setMinimumHeight(60)
-        self.matrix_view.setMinimumHeight(100)
+        self.matrix_view.setMinimumHeight(160)
         lower.setMinimumHeight(60)
         self.thumbnail_view.setMinimumHeight(40)
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.tabs, 1)
         self.set_theme(LIGHT)
 
     # -- public API --------------------------------------------------------------------------

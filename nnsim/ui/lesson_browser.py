@@ -92,7 +92,11 @@ class LessonBrowser(QWidget):
 
         self.list = QListWidget()
         self.list.setMinimumHeight(80)
-        self.list.setWordWrap(True)  # long titles wrap in a narrow dock or a projector font
+        # One line per lesson (a long title is elided, its tooltip has it whole), so the whole
+        # lecture fits the list: wrapped titles left room for about five of ten.
+        self.list.setWordWrap(False)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setUniformItemSizes(True)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setToolTip("Double-click or press Enter to load a lesson")
         self.list.currentItemChanged.connect(self._selection_changed)
@@ -142,13 +146,21 @@ class LessonBrowser(QWidget):
         for lesson in ordered:
             item = QListWidgetItem(f"{lesson.order}. {lesson.title}")
             item.setData(NAME_ROLE, lesson.name)
-            item.setToolTip(f"{lesson.name}.toml: {lesson_summary(lesson)}")
+            item.setToolTip(f"{lesson.order}. {lesson.title}\n{lesson.name}.toml: "
+                            f"{lesson_summary(lesson)}")
             self.list.addItem(item)
         self.list.blockSignals(False)
+        self._fit_list()
         if current in self._lessons:
             self.set_current(current)
         else:
             self._show_notes(None)
+
+    def _fit_list(self) -> None:
+        """Tall enough for every lesson (up to twelve rows), at any font size."""
+        rows = min(max(self.list.count(), 1), 12)
+        height = self.list.sizeHintForRow(0) if self.list.count() else self.fontMetrics().height()
+        self.list.setMinimumHeight(rows * height + 2 * self.list.frameWidth() + 2)
 
     def set_current(self, name: str) -> None:
         """Select the lesson called ``name`` and show its notes (emits nothing)."""
@@ -173,6 +185,7 @@ class LessonBrowser(QWidget):
         self.notes.setFont(notes_font)
         self.notes.document().setDefaultFont(notes_font)
         self.notes.document().setIndentWidth(round(18 * theme.font_scale))  # bullets, not 40 px
+        self._fit_list()
 
     # -- user actions ------------------------------------------------------------------------
 

@@ -210,3 +210,25 @@ def test_lessons_open_at_a_watchable_speed_with_unlimited_one_step_away(make_app
     assert controls.speed() is None and controller.settings.speed is None
     assert controller.load_lesson_safely("perceptron-and")  # each lesson sets its own pace
     assert controls.speed() == controller.settings.speed is not None
+
+
+def test_readable_at_1280x800_every_lesson_in_the_list_and_a_legible_matrix(nnsim_app, qtbot):
+    window, controller = nnsim_app.window, nnsim_app.controller
+    listing = window.lessons.list
+    viewport = listing.viewport().rect()
+    for row in range(listing.count()):  # every lesson on one visible line, none scrolled away
+        rect = listing.visualItemRect(listing.item(row))
+        assert viewport.contains(rect), (row, rect, viewport)
+        assert rect.height() < 2 * listing.fontMetrics().height()
+    controller.load_lesson_safely("digits")
+    controller.digits.load_pretrained()
+    window.docks["evaluation"].raise_()
+    qtbot.wait(50)
+    panel = window.evaluation
+    qtbot.waitUntil(lambda: panel.matrix_view.isVisible(), timeout=3000)
+    step = panel.cell_centre(1, 1) - panel.cell_centre(0, 0)
+    assert min(abs(step.x()), abs(step.y())) >= 16  # a count's digits fit in a cell
+    assert panel.matrix_view.rect().contains(panel.cell_centre(9, 9))
+    QTest.mouseClick(panel.matrix_view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=panel.cell_centre(3, 3))
+    assert panel.selected == (3, 3) and panel.cell_title.text().startswith("True 3, predicted 3")
