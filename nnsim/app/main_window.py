@@ -330,6 +330,10 @@ class MainWindow(QMainWindow):
                        self.action_step_epoch, self.action_reset):
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
+        editor = self.docks["editor"].toggleViewAction()  # one click from the main window
+        editor.setText("Network editor")
+        editor.setToolTip("Show or hide the network editor: layers, units, activations")
+        self.toolbar.addAction(editor)
         for action in (self.action_fit, self.action_projector):
             self.toolbar.addAction(action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)

@@ -27,7 +27,7 @@ from nnsim.core.resources import resource_path
 
 KINDS = ("activations", "perceptron", "network")
 PANELS = ("canvas", "curves", "gallery", "stepper", "boundary", "truth_table", "comparison",
-          "digits", "evaluation", "inspector")
+          "digits", "evaluation", "inspector", "editor")
 REPORTS = ("rows", "classification", "none")
 #: float32 halves the time of a big net's matrix products; float64 keeps the lecture's digits.
 DTYPES = ("float64", "float32")

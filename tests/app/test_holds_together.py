@@ -232,3 +232,16 @@ def test_readable_at_1280x800_every_lesson_in_the_list_and_a_legible_matrix(nnsi
     QTest.mouseClick(panel.matrix_view.viewport(), Qt.MouseButton.LeftButton,
                      pos=panel.cell_centre(3, 3))
     assert panel.selected == (3, 3) and panel.cell_title.text().startswith("True 3, predicted 3")
+
+
+def test_the_network_editor_is_one_click_away_and_open_in_the_architecture_lessons(nnsim_app):
+    window, controller = nnsim_app.window, nnsim_app.controller
+    editor_button = next(action for action in window.toolbar.actions()
+                         if action.text() == "Network editor")
+    controller.load_lesson_safely("backprop-xor")
+    assert not window.docks["editor"].isVisible()
+    editor_button.trigger()
+    assert window.docks["editor"].isVisible()
+    for name in ("moons", "spiral"):
+        controller.load_lesson_safely(name)
+        assert window.docks["editor"].isVisible(), name
