@@ -203,7 +203,7 @@ class DigitPad(QWidget):
 
     def _preview(self, label: QLabel, values: np.ndarray) -> None:
         image = grey_image(values, self._theme)
-        side = 84
+        side = min(label.width(), label.height())  # the whole stage, not its top-left corner
         label.setPixmap(pg.QtGui.QPixmap.fromImage(image.scaled(
             side, side, Qt.AspectRatioMode.KeepAspectRatio,
             Qt.TransformationMode.FastTransformation)))

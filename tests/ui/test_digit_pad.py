@@ -172,3 +172,15 @@ def test_dark_theme_paints_a_dark_pad(qtbot, pad):
     image = pad.canvas.grab().toImage()
     colour = image.pixelColor(image.width() // 2, image.height() // 2)
     assert (colour.red(), colour.green(), colour.blue()) == DARK.background
+
+
+def test_each_preview_shows_its_whole_stage(qtbot, pad):
+    """The crop and framed previews showed only their top-left corner (scaled past the
+    label): every stage's picture must fit its label whole, with its ink inside."""
+    draw(qtbot, pad, [[(0.2, 0.2), (0.8, 0.8)], [(0.8, 0.2), (0.2, 0.8)]])
+    settle(qtbot, pad)
+    for label in pad.previews:
+        pixmap = label.pixmap()
+        assert not pixmap.isNull()
+        assert pixmap.width() <= label.width() and pixmap.height() <= label.height()
+        assert max(pixmap.width(), pixmap.height()) >= min(label.width(), label.height()) - 1
