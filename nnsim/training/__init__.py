@@ -1,1 +1,2 @@
-"""Training: the pure-Python loop and its Qt worker adapter (Qt only in worker.py)."""
+"""Training: the pure-Python loop (``loop``), the ``Trainer`` contract (``trainer``), and its
+Qt adapters and factory (``worker``, the only Qt module; ``make_trainer`` lives there)."""

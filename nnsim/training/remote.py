@@ -12,7 +12,8 @@ perceptron history are copied into the parent's own objects, so the rest of the 
 exactly what a thread would have left.
 
 No Qt here: ``worker.TrainerProcess`` adapts this to signals. The child is started once, on
-the first run (with "spawn", the same on every platform), and serves one job after another.
+the first run (with "spawn", the same on every platform), and serves one job after another;
+its side is ``child.serve``.
 """
 
 from __future__ import annotations
@@ -20,15 +21,10 @@ from __future__ import annotations
 import copy
 import hashlib
 import multiprocessing
-import os
 import pickle
-import queue
 import threading
-import traceback
-from collections import deque
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Any
 
 import numpy as np
 
@@ -36,31 +32,17 @@ from nnsim.core.network import Network
 from nnsim.core.optimizers import SGD
 from nnsim.core.perceptron import Perceptron
 from nnsim.core.snapshot import Snapshot
-from nnsim.training.blas_threads import one_blas_thread
-from nnsim.training.control import TrainingControl
-from nnsim.training.loop import TrainingJob, TrainingResult, run_training
+from nnsim.training.child import DATA_FIELDS, receive_message, serve
+from nnsim.training.control import Change, TrainingControl
+from nnsim.training.loop import TrainingJob, TrainingResult
 from nnsim.training.mailbox import LatestMailbox
 
-DATA_FIELDS = ("X", "y", "X_val", "y_val")
 CACHE_MIN_BYTES = 8 * 2**20
 """Data this big stays in the child between runs: each Train no longer pickles and pipes it
 (the full MNIST is 188 MB: most of a second, and a second copy in memory while it travels)."""
 
 CHILD_ENDED = ("the training process ended unexpectedly; press Train to start a new one "
                "(the weights are those from before this run)")
-
-_CHANGES: dict[str, Callable[[TrainingControl, Any], None]] = {
-    "learning_rate": TrainingControl.set_learning_rate,
-    "speed": TrainingControl.set_speed,
-    "batch_size": TrainingControl.set_batch_size,
-    "probe": TrainingControl.set_probe,
-    "single_step": TrainingControl.single_step,
-}
-_FLAGS: dict[str, Callable[[TrainingControl], None]] = {
-    "stop": TrainingControl.request_stop,
-    "pause": TrainingControl.pause,
-    "resume": TrainingControl.resume,
-}
 
 
 class RemoteControl(TrainingControl):
@@ -83,12 +65,6 @@ class RemoteControl(TrainingControl):
         super().resume()
         self._send(("resume", None))
 
-    def hold_for_drawing(self) -> None:
-        """Nothing to hold: the child has its own GIL, so drawing never slows it."""
-
-    def release_after_drawing(self) -> None:
-        """Nothing was held."""
-
     def set_learning_rate(self, learning_rate: float) -> None:
         super().set_learning_rate(learning_rate)
         self._forward_changes()
@@ -109,165 +85,17 @@ class RemoteControl(TrainingControl):
         super().single_step(unit)
         self._forward_changes()
 
-    def adopt(self, control: TrainingControl) -> None:
-        """Take over what was set on a plain control before the run started."""
-        if control.is_paused:
-            self.pause()
-        for change in control.take_changes():
-            self._send(("change", change))
+    def adopt(self, control: TrainingControl) -> tuple[bool, list[Change]]:
+        """Take over what was set on a plain control before the run started; returns it
+        (paused, changes) to travel with the job, so the child's first step obeys it."""
+        paused = control.is_paused
+        if paused:
+            super().pause()  # kept here; the child learns it from the job
+        return paused, control.take_changes()
 
     def _forward_changes(self) -> None:
         for change in self.take_changes():
             self._send(("change", change))
-
-
-# -- the child ---------------------------------------------------------------------------------
-
-
-def send_message(connection: Connection, message: tuple) -> None:
-    """Pickle ``message`` with its arrays out of band (pickle protocol 5): the arrays' memory
-    goes to the pipe as it is, with no pickled copy. A spiral snapshot (1.4 MB of maps) took
-    1.3 ms to pickle in-band, all of it holding the trainer's GIL."""
-    buffers: list[pickle.PickleBuffer] = []
-    head = pickle.dumps(message, protocol=5, buffer_callback=buffers.append)
-    connection.send_bytes(len(buffers).to_bytes(4, "little") + head)
-    for buffer in buffers:
-        connection.send_bytes(buffer.raw())
-
-
-def receive_message(connection: Connection) -> tuple:
-    """The message ``send_message`` sent; its arrays are writable copies of their own."""
-    head = connection.recv_bytes()
-    count = int.from_bytes(head[:4], "little")
-    buffers = [bytearray(connection.recv_bytes()) for _ in range(count)]
-    return pickle.loads(memoryview(head)[4:], buffers=buffers)
-
-
-class _Outbox:
-    """The child's sending end: Snapshots only as fast as the parent draws them.
-
-    One Snapshot may be in flight; a newer one waits here (newest wins) until the parent
-    acknowledges the last, so a paused run's final Snapshot is never lost and a fast run
-    builds only what the GUI draws. A thread of its own pickles and writes: a pipe blocks
-    while the parent is busy painting, and the trainer must not wait for that.
-    """
-
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
-        self._condition = threading.Condition()
-        self._credit = True
-        self._waiting: tuple | None = None
-        self._outgoing: deque[tuple] = deque()
-        self._sending = False
-        threading.Thread(target=self._send_all, name="nnsim-outbox", daemon=True).start()
-
-    def ready(self) -> bool:
-        """True when the parent has drawn the last Snapshot sent: build the next one."""
-        return self._credit
-
-    def publish(self, run: int, snapshot: Snapshot) -> None:
-        with self._condition:
-            if self._credit:
-                self._credit = False
-                self._post(("snapshot", run, snapshot))
-            else:
-                self._waiting = ("snapshot", run, snapshot)
-
-    def acknowledged(self) -> None:
-        with self._condition:
-            if self._waiting is not None:
-                self._post(self._waiting)
-                self._waiting = None
-            else:
-                self._credit = True
-
-    def end_run(self, message: tuple) -> None:
-        """Send the run's end; its last Snapshot rides in the result, so a waiting one goes."""
-        with self._condition:
-            self._waiting = None
-            self._credit = True
-            self._post(message)
-
-    def flush(self, timeout: float = 1.0) -> None:
-        """Wait until everything posted has been written (before the child exits)."""
-        with self._condition:
-            self._condition.wait_for(lambda: not self._outgoing and not self._sending, timeout)
-
-    def _post(self, message: tuple) -> None:
-        self._outgoing.append(message)
-        self._condition.notify_all()
-
-    def _send_all(self) -> None:
-        while True:
-            with self._condition:
-                self._condition.wait_for(lambda: bool(self._outgoing))
-                message = self._outgoing.popleft()
-                self._sending = True
-            try:
-                send_message(self._connection, message)
-            except OSError:  # the parent is gone
-                return
-            except Exception as error:  # noqa: BLE001 - something pickle cannot carry
-                send_message(self._connection, ("failed", message[1],
-                                                f"the trainer could not report back ({error})"))
-            finally:
-                with self._condition:
-                    self._sending = False
-                    self._condition.notify_all()
-
-
-def serve(commands: Connection, events: Connection) -> None:
-    """The child's main: run each job the parent sends, steered by its commands, until told
-    to quit or the parent goes away."""
-    outbox = _Outbox(events)
-    jobs: queue.SimpleQueue[tuple[int, TrainingJob, TrainingControl] | None] = queue.SimpleQueue()
-    current: dict = {"control": TrainingControl(), "data": ()}
-
-    def listen() -> None:
-        try:
-            obey()
-        except Exception:  # noqa: BLE001 - a message this child cannot read: end it, and the
-            traceback.print_exc()  # parent reports the run as ended and starts a new child
-            os._exit(1)
-
-    def obey() -> None:
-        while True:
-            try:
-                kind, value = commands.recv()
-            except (EOFError, OSError):  # the parent is gone
-                kind, value = "quit", None
-            if kind == "job":
-                run, job, reuse = value
-                if reuse:  # the parent left the data out: it is the last job's
-                    for name, array in zip(DATA_FIELDS, current["data"], strict=True):
-                        setattr(job, name, array)
-                else:
-                    current["data"] = tuple(getattr(job, name) for name in DATA_FIELDS)
-                current["control"] = control = TrainingControl()
-                jobs.put((run, job, control))
-            elif kind == "ack":
-                outbox.acknowledged()
-            elif kind == "quit":
-                current["control"].request_stop()
-                jobs.put(None)
-                return
-            elif kind == "change":
-                _CHANGES[value.name](current["control"], value.value)
-            else:
-                _FLAGS[kind](current["control"])
-
-    threading.Thread(target=listen, name="nnsim-commands", daemon=True).start()
-    while (item := jobs.get()) is not None:
-        run, job, control = item
-        try:
-            with one_blas_thread(job.model):
-                result = run_training(job, control, lambda s, run=run: outbox.publish(run, s),
-                                      ready=outbox.ready)
-        except Exception as error:  # noqa: BLE001 - reported to the parent, which shows it
-            outbox.end_run(("failed", run, str(error) or type(error).__name__))
-            continue
-        outbox.end_run(("finished", run, (result, job.model, job.optimizer)))
-    outbox.flush()
 
 
 # -- the parent --------------------------------------------------------------------------------
@@ -315,13 +143,15 @@ def adopt_optimizer(mine: SGD, trained: SGD) -> None:
 class RemoteTrainer:
     """The parent's side of the child: start jobs, steer them, read what comes back.
 
-    ``on_snapshot`` runs (in a reader thread) when a Snapshot waits and the mailbox was empty;
-    ``on_end(result, error)`` runs there once per run, after the trained state was copied
-    into the job's own model and optimizer. Either may only hand over to the GUI thread.
+    ``on_snapshot(run)`` runs (in a reader thread) when a Snapshot of ``run`` waits and the
+    mailbox was empty; ``on_end(run, result, error)`` runs there once per run, after the
+    trained state was copied into the job's own model and optimizer. Either may only hand over
+    to the GUI thread, which compares ``run`` with the one it started: a signal queued by a run
+    given up on may arrive after the next one started.
     """
 
-    def __init__(self, on_snapshot: Callable[[], None],
-                 on_end: Callable[[TrainingResult | None, str | None], None]) -> None:
+    def __init__(self, on_snapshot: Callable[[int], None],
+                 on_end: Callable[[int, TrainingResult | None, str | None], None]) -> None:
         self._on_snapshot, self._on_end = on_snapshot, on_end
         self._process: multiprocessing.process.BaseProcess | None = None
         self._commands: Connection | None = None
@@ -342,6 +172,11 @@ class RemoteTrainer:
         return not self._ended.is_set()
 
     @property
+    def run(self) -> int:
+        """The number of the last run started (runs count from 1)."""
+        return self._run
+
+    @property
     def child(self) -> multiprocessing.process.BaseProcess | None:
         """The child process, once started (None after ``close``)."""
         return self._process
@@ -351,14 +186,15 @@ class RemoteTrainer:
         if self.is_running:
             raise RuntimeError("training is already running: stop() it before starting again")
         self._ensure_child()
-        with self._lock:
-            self._run += 1
+        with self._lock:  # the reader puts Snapshots under this lock: none of the last run's
+            self._run += 1  # can land in the emptied mailbox
             self._job = job
             self._ended.clear()
             self._reported.clear()
-        self.mailbox.take()
+            self.mailbox.take()
         remote = RemoteControl(self._send)
         self.control = remote
+        settings = remote.adopt(control) if control is not None else (False, [])
         key = data_key(job)
         reuse = key is not None and key == self._child_data
         sent = job
@@ -367,7 +203,8 @@ class RemoteTrainer:
             for name in DATA_FIELDS:
                 setattr(sent, name, None)
         try:
-            message = pickle.dumps(("job", (self._run, sent, reuse)), pickle.HIGHEST_PROTOCOL)
+            message = pickle.dumps(("job", (self._run, sent, reuse, *settings)),
+                                   pickle.HIGHEST_PROTOCOL)
         except Exception as error:  # noqa: BLE001 - e.g. a model patched with a local function
             self._finish(self._run, None, f"this model cannot be sent to the trainer process "
                                           f"({error}); set NNSIM_TRAINER=thread to train it")
@@ -378,8 +215,6 @@ class RemoteTrainer:
             self._child_arrays = tuple(getattr(job, name) for name in DATA_FIELDS)
         else:
             self._finish(self._run, None, CHILD_ENDED)
-        if control is not None:
-            remote.adopt(control)
         return remote
 
     def stop(self, timeout: float = 1.0) -> bool:
@@ -458,11 +293,15 @@ class RemoteTrainer:
                 kind, run, payload = receive_message(events)
             except (EOFError, OSError):
                 # Its pipe closes a moment before the process counts as dead: forget it now,
-                # so the next run starts a new child instead of writing to this one.
+                # so the next run starts a new child instead of writing to this one. A child
+                # already replaced (closed, or dead while idle) ends nothing: the run under
+                # way is the new child's.
                 with self._lock:
-                    if self._process is process:
+                    current = self._process is process
+                    if current:
                         self._process = None
-                self._finish(self._run, None, CHILD_ENDED)
+                if current:
+                    self._finish(self._run, None, CHILD_ENDED)
                 return
             except Exception as error:  # noqa: BLE001 - a message this side cannot unpickle
                 self._finish(self._run, None, f"could not read the trainer's message ({error})")
@@ -470,8 +309,10 @@ class RemoteTrainer:
             if run != self._run:  # a late message of a run that was given up on
                 continue
             if kind == "snapshot":
-                if self.mailbox.put(payload):
-                    self._on_snapshot()
+                with self._lock:
+                    fresh = run == self._run and self.mailbox.put(payload)
+                if fresh:
+                    self._on_snapshot(run)
             elif kind == "finished":
                 result, model, optimizer = payload
                 job = self._job
@@ -493,5 +334,5 @@ class RemoteTrainer:
                 return
             self._job = None
             self._ended.set()
-        self._on_end(result, error)
+        self._on_end(run, result, error)
         self._reported.set()

@@ -1,14 +1,16 @@
-"""The Qt adapters around the training loop: a worker thread, or a trainer process.
+"""The Qt adapters of the ``Trainer`` contract (``trainer.py``): a thread, or a process.
 
 The only Qt module of ``nnsim.training``. The loop publishes into a one-slot mailbox; the worker
 emits ``snapshot_ready`` only when the slot was empty, so at most one notification is ever
 queued and a slow view skips frames instead of slowing training. The GUI steers through the
 run's ``TrainingControl`` (thread-safe primitives), never through signals into the busy thread.
+``make_trainer`` picks the adapter the app trains with.
 """
 
 from __future__ import annotations
 
 import multiprocessing.process
+import time
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
@@ -18,6 +20,37 @@ from nnsim.training.control import TrainingControl
 from nnsim.training.loop import TrainingJob, TrainingResult, run_training
 from nnsim.training.mailbox import LatestMailbox
 from nnsim.training.remote import RemoteTrainer
+from nnsim.training.trainer import THREAD, TRAINER_CHOICE, Trainer, trainer_kind
+
+THREAD_ENDED = "the training thread was ended ({name}); press Train to start again"
+CLOSE_WAIT_S = 5.0
+"""Longest wait for a run's thread on closing: the loop checks for stop between steps, and a
+thread cannot be ended from outside, so only a huge single step could take this long."""
+
+
+class FrameCredit:
+    """One Snapshot in flight: the next running one is built once the last was drawn.
+
+    Only once the consumer has said it draws (``drawn`` was called): a consumer that merely
+    shows each Snapshot never acknowledges, and then gets them at the loop's own pace.
+    """
+
+    def __init__(self, paced: bool = False) -> None:
+        self.paced = paced
+        self._drawn = True
+
+    def ready(self) -> bool:
+        """Asked by the loop before it builds a running Snapshot (any thread)."""
+        return self._drawn or not self.paced
+
+    def spend(self) -> None:
+        """A Snapshot goes out: called before it is handed over, so its own ack is never lost."""
+        self._drawn = False
+
+    def drawn(self) -> None:
+        """The consumer drew the last Snapshot."""
+        self.paced = True
+        self._drawn = True
 
 
 class TrainingWorker(QObject):
@@ -28,28 +61,37 @@ class TrainingWorker(QObject):
     finished = Signal(object)
     """Training ended; carries the TrainingResult."""
     failed = Signal(str)
-    """Training raised an exception; carries its message."""
+    """Training raised an exception, or the thread was ended from outside; carries why."""
 
     def __init__(self, job: TrainingJob, control: TrainingControl | None = None,
-                 mailbox: LatestMailbox[Snapshot] | None = None) -> None:
+                 mailbox: LatestMailbox[Snapshot] | None = None,
+                 credit: FrameCredit | None = None) -> None:
         super().__init__()
         self.job = job
         self.control = control if control is not None else TrainingControl()
         self.mailbox = mailbox if mailbox is not None else LatestMailbox()
+        self.credit = credit
 
     @Slot()
     def run(self) -> None:
         """Train; emit ``finished(result)`` or ``failed(message)``."""
+        ready = None if self.credit is None else self.credit.ready
         try:
             # One BLAS thread for the trainer leaves the other core to the GUI (DESIGN.md, 7).
             with one_blas_thread(self.job.model):
-                result = run_training(self.job, self.control, self._publish)
+                result = run_training(self.job, self.control, self._publish, ready=ready)
         except Exception as error:  # noqa: BLE001 - an escaped exception would kill the thread
             self.failed.emit(str(error) or type(error).__name__)
+            return
+        except BaseException as error:  # noqa: BLE001 - e.g. SystemExit raised into the thread:
+            # escaping, it would leave the thread's event loop running and the run never ended
+            self.failed.emit(THREAD_ENDED.format(name=type(error).__name__))
             return
         self.finished.emit(result)
 
     def _publish(self, snapshot: Snapshot) -> None:
+        if self.credit is not None:
+            self.credit.spend()
         if self.mailbox.put(snapshot):
             self.snapshot_ready.emit()
 
@@ -66,13 +108,16 @@ class _Run(QObject):
     of a stopped run never reaches the app as if the new run had sent it.
     """
 
-    def __init__(self, owner: TrainerThread, job: TrainingJob, control: TrainingControl) -> None:
+    def __init__(self, owner: TrainerThread, job: TrainingJob, control: TrainingControl,
+                 paced: bool) -> None:
         super().__init__()
         self.owner = owner
         self.control = control
+        self.reported = False  # its end reached the GUI thread: no longer running
         self.mailbox: LatestMailbox[Snapshot] = LatestMailbox()
+        self.credit = FrameCredit(paced)
         self.thread = QThread()
-        self.worker = TrainingWorker(job, control, self.mailbox)
+        self.worker = TrainingWorker(job, control, self.mailbox, self.credit)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
         # Direct: quit from the worker thread itself, so a GUI thread blocked in stop()'s wait()
@@ -85,19 +130,25 @@ class _Run(QObject):
         self.worker.failed.connect(self._on_failed)
         self.thread.finished.connect(self._on_thread_finished)
 
+    @property
+    def current(self) -> bool:
+        return self.owner._run is self
+
     @Slot()
     def _on_snapshot_ready(self) -> None:
-        if self.owner._run is self:
+        if self.current:
             self.owner.snapshot_ready.emit()
 
     @Slot(object)
     def _on_finished(self, result: TrainingResult) -> None:
-        if self.owner._run is self:
+        self.reported = True
+        if self.current:
             self.owner.finished.emit(result)
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
-        if self.owner._run is self:
+        self.reported = True
+        if self.current:
             self.owner.failed.emit(message)
 
     @Slot()
@@ -107,9 +158,9 @@ class _Run(QObject):
 
 
 class TrainerThread(QObject):
-    """Owns the training thread: start a job, stop it, read its Snapshots. Lives in the GUI.
+    """The ``Trainer`` over a QThread: the loop shares the GUI's GIL (``NNSIM_TRAINER=thread``).
 
-    Its signals are emitted in the GUI thread, so anything may be connected to them.
+    Lives in the GUI thread; its signals are emitted there, so anything may be connected.
     """
 
     snapshot_ready = Signal()
@@ -118,17 +169,21 @@ class TrainerThread(QObject):
     """The current run ended; carries its TrainingResult."""
     failed = Signal(str)
     """The current run raised an exception; carries its message."""
+    shares_gil = True
+    """Every frame drawn is time the loop cannot run Python: the GUI holds it while drawing."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._run: _Run | None = None
         self._alive: set[_Run] = set()  # runs whose thread has not yet reported finished
+        self._paced = False  # a consumer acknowledged a frame: build Snapshots per frame
 
     def start(self, job: TrainingJob, control: TrainingControl | None = None) -> TrainingControl:
         """Train ``job`` in a new thread; pass a control to set speed or pause before step 1."""
         if self.is_running:
             raise RuntimeError("training is already running: stop() it before starting again")
-        run = _Run(self, job, control if control is not None else TrainingControl())
+        run = _Run(self, job, control if control is not None else TrainingControl(),
+                   self._paced)
         self._run = run
         self._alive.add(run)
         run.thread.start()
@@ -142,9 +197,17 @@ class TrainerThread(QObject):
         run.control.request_stop()
         return run.thread.wait(wait_ms)
 
+    def close(self) -> None:
+        """Stop the run and join every thread still ending (a stopped run's too)."""
+        deadline = time.monotonic() + CLOSE_WAIT_S
+        for run in list(self._alive):
+            run.control.request_stop()
+            run.thread.wait(max(0, int(1000 * (deadline - time.monotonic()))))
+
     @property
     def is_running(self) -> bool:
-        return self._run is not None and self._run.thread.isRunning()
+        run = self._run
+        return run is not None and not run.reported and run.thread.isRunning()
 
     @property
     def control(self) -> TrainingControl | None:
@@ -156,12 +219,16 @@ class TrainerThread(QObject):
         return None if self._run is None else self._run.mailbox.take()
 
     def frame_drawn(self) -> None:
-        """Nothing to do: a thread publishes at its own pace (TrainerProcess's API)."""
+        """A frame was drawn: from now on the loop builds one running Snapshot per frame, so
+        it spends no time (and no GIL the GUI waits for) on Snapshots nobody sees."""
+        self._paced = True
+        if self._run is not None:
+            self._run.credit.drawn()
 
 
 class TrainerProcess(QObject):
-    """``TrainerThread``'s API over a child process (``remote.RemoteTrainer``), which trains
-    beside the GUI with its own GIL: drawing never slows it and it never slows drawing.
+    """The ``Trainer`` over a child process (``remote.RemoteTrainer``), which trains beside
+    the GUI with its own GIL: drawing never slows it and it never slows drawing.
 
     The child's messages arrive in a reader thread, whose private signals are queued to this
     object in the GUI thread; the public signals are emitted there, as ``TrainerThread``'s.
@@ -173,19 +240,24 @@ class TrainerProcess(QObject):
     """The current run ended; carries its TrainingResult (the model already holds its weights)."""
     failed = Signal(str)
     """The current run raised an exception, or the child died; carries the message."""
+    shares_gil = False
+    """Its own interpreter and core: drawing costs training nothing."""
 
-    _arrived = Signal()
-    _ended = Signal(object, object)
+    _arrived = Signal(int)
+    _ended = Signal(int, object, object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._arrived.connect(self.snapshot_ready, Qt.ConnectionType.QueuedConnection)
+        self._arrived.connect(self._on_arrived, Qt.ConnectionType.QueuedConnection)
         self._ended.connect(self._on_ended, Qt.ConnectionType.QueuedConnection)
         self._remote = RemoteTrainer(self._arrived.emit, self._ended.emit)
+        self._current = 0  # the run whose signals are relayed: the last one started
 
     def start(self, job: TrainingJob, control: TrainingControl | None = None) -> TrainingControl:
         """Train ``job`` in the child process; settings made on ``control`` carry over."""
-        return self._remote.start(job, control)
+        remote = self._remote.start(job, control)
+        self._current = self._remote.run  # its signals are queued: none was relayed yet
+        return remote
 
     def stop(self, wait_ms: int = 1000) -> bool:
         """Ask the run to stop; True if its end was reported within ``wait_ms`` (the signal
@@ -218,9 +290,25 @@ class TrainerProcess(QObject):
         """A frame was drawn: the child builds the next Snapshot (one per frame)."""
         self._remote.acknowledge()
 
-    @Slot(object, object)
-    def _on_ended(self, result: TrainingResult | None, error: str | None) -> None:
+    @Slot(int)
+    def _on_arrived(self, run: int) -> None:
+        if run == self._current:
+            self.snapshot_ready.emit()
+
+    @Slot(int, object, object)
+    def _on_ended(self, run: int, result: TrainingResult | None, error: str | None) -> None:
+        if run != self._current:
+            return
         if error is not None:
             self.failed.emit(error)
         else:
             self.finished.emit(result)
+
+
+def make_trainer(parent: QObject | None = None) -> Trainer:
+    """The trainer ``NNSIM_TRAINER`` picks: a thread if it says "thread", else a process."""
+    return TrainerThread(parent) if trainer_kind() == THREAD else TrainerProcess(parent)
+
+
+__all__ = ["TRAINER_CHOICE", "Trainer", "TrainerProcess", "TrainerThread", "TrainingWorker",
+           "make_trainer"]

@@ -14,9 +14,10 @@ from nnsim.core.activations import get_activation
 from nnsim.core.network import Network
 from nnsim.core.optimizers import SGD
 from nnsim.core.perceptron import Perceptron
+from nnsim.training.child import receive_message, send_message
 from nnsim.training.control import TrainingControl
 from nnsim.training.loop import TrainingJob, TrainingResult, run_training
-from nnsim.training.remote import CHILD_ENDED, RemoteTrainer, receive_message, send_message
+from nnsim.training.remote import CHILD_ENDED, RemoteTrainer
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([0.0, 1.0, 1.0, 0.0])
@@ -30,10 +31,10 @@ class Recorder:
         self.ends: list[tuple[TrainingResult | None, str | None]] = []
         self.ended = threading.Event()
 
-    def on_snapshot(self) -> None:
+    def on_snapshot(self, run: int) -> None:
         self.snapshots += 1
 
-    def on_end(self, result: TrainingResult | None, error: str | None) -> None:
+    def on_end(self, run: int, result: TrainingResult | None, error: str | None) -> None:
         self.ends.append((result, error))
         self.ended.set()
 
@@ -58,13 +59,6 @@ def wait_until(condition, timeout: float = 30.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.01)
-
-
-def next_snapshot(trainer: RemoteTrainer):
-    taken = []
-    wait_until(lambda: taken.append(trainer.take_snapshot()) or taken[-1] is not None)
-    trainer.acknowledge()
-    return taken[-1]
 
 
 def test_messages_carry_their_arrays_out_of_band_and_writable() -> None:
@@ -113,40 +107,6 @@ def test_a_run_in_the_child_leaves_the_parents_model_as_a_thread_would(trainer) 
                             strict=True):
         np.testing.assert_allclose(mine, theirs, rtol=1e-12)
     assert not trainer.is_running
-
-
-def test_snapshots_come_one_per_acknowledgement(trainer) -> None:
-    trainer.start(xor_job(epochs=None))
-    wait_until(lambda: trainer.recorder.snapshots >= 1)
-    trainer.take_snapshot()
-    time.sleep(0.3)  # the child trains on, but sends nothing until the first is drawn
-    assert trainer.recorder.snapshots == 1
-    assert trainer.take_snapshot() is None
-    trainer.acknowledge()
-    steps = []
-    for _ in range(3):
-        steps.append(next_snapshot(trainer).step)
-    assert steps == sorted(steps) and steps[-1] > steps[0]
-    assert trainer.stop(2.0)
-    assert trainer.recorder.ends[-1][0].status == "stopped"
-
-
-def test_pause_and_a_single_epoch_reach_the_child(trainer) -> None:
-    control = TrainingControl()
-    control.pause()
-    remote = trainer.start(xor_job(epochs=None), control)
-    assert remote.is_paused
-    remote.single_step("epoch")
-    remote.set_learning_rate(0.25)
-
-    snapshot = next_snapshot(trainer)
-    while snapshot.step < 4:
-        snapshot = next_snapshot(trainer)
-    assert snapshot.step == 4 and snapshot.status == "paused"
-    assert snapshot.learning_rate == 0.25
-    assert trainer.stop(2.0)
-    result = trainer.recorder.ends[-1][0]
-    assert result.steps == 4 and result.status == "stopped"
 
 
 def test_a_perceptron_comes_back_with_its_history(trainer) -> None:
@@ -264,3 +224,40 @@ def test_an_unreadable_message_ends_the_run_with_a_message(trainer) -> None:
     writer.close()  # end of file ends the reader
     thread.join(5)
     assert not thread.is_alive()
+
+
+def test_the_end_of_a_replaced_child_does_not_end_the_run_under_way(trainer) -> None:
+    reader, writer = multiprocessing.Pipe(duplex=False)
+    trainer._run = 2  # a run in progress in a new child, as start() leaves it
+    trainer._ended.clear()
+    trainer._reported.clear()
+    replaced = object()  # the child this reader served: closed, so no longer trainer.child
+    thread = threading.Thread(target=trainer._read, args=(reader, replaced), daemon=True)
+    thread.start()
+    writer.close()  # the old child's pipe ends late, after the new run started
+    thread.join(5)
+    assert not thread.is_alive()
+    assert trainer.is_running and trainer.recorder.ends == []
+
+
+def test_settings_made_before_the_start_travel_with_the_job(trainer, monkeypatch) -> None:
+    control = TrainingControl()
+    control.pause()
+    control.set_learning_rate(0.25)
+    send = trainer._send  # drop any pause or change sent after the job: the job must carry them
+    monkeypatch.setattr(trainer, "_send", lambda message: None if message[0] in
+                        ("pause", "change") else send(message))
+    remote = trainer.start(xor_job(epochs=None), control)
+    assert remote.is_paused
+    shown = []
+
+    def shows_the_new_rate() -> bool:  # the first Snapshot is built before changes apply
+        snapshot = trainer.take_snapshot()
+        if snapshot is not None:
+            shown.append(snapshot)
+            trainer.acknowledge()
+        return bool(shown) and shown[-1].learning_rate == 0.25
+
+    wait_until(shows_the_new_rate)
+    assert [(s.status, s.step) for s in shown] == [("paused", 0)] * len(shown)
+    assert trainer.stop(2.0)
