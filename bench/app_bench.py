@@ -60,7 +60,7 @@ def headless_rate(nnsim: NnsimApp, seconds: float) -> float:
     controller = nnsim.controller
     controller.edits.reset_weights()
     settings = controller.settings
-    job = controller._job(controller.model, settings.learning_rate, settings.batch_size,
+    job = controller.runs.job(controller.model, settings.learning_rate, settings.batch_size,
                           controller.lesson.loss)
     job.epochs = None
     control = TrainingControl()

@@ -72,10 +72,10 @@ def run(seconds: float, plot: BoundaryPlot | None, fps: float | None, budget: fl
             costs.append(time.perf_counter() - begun)
             cpu.append(time.thread_time() - begun_cpu)
 
-        if isinstance(trainer, TrainerProcess):
+        if not trainer.shares_gil:  # a process: drawing costs it nothing
             budget = min(PROCESS_BUDGET_FACTOR * budget, 0.75)
         if fps is None:
-            fps = PROCESS_MAX_FPS if isinstance(trainer, TrainerProcess) else 30.0
+            fps = 30.0 if trainer.shares_gil else PROCESS_MAX_FPS
         pacer = FramePacer(draw, budget_share=budget, max_fps=fps)
 
     def on_snapshot() -> None:

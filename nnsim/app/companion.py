@@ -67,7 +67,7 @@ class Companion(QObject):
         controller = self.controller
         if self.model is None:
             self.model = Network.from_sizes([2, 2, 1], "sigmoid", seed=SEED)
-        job = controller._job(self.model, LEARNING_RATE, 1, "sse", SGD(LEARNING_RATE))
+        job = controller.runs.job(self.model, LEARNING_RATE, 1, "sse", SGD(LEARNING_RATE))
         job.epochs = EPOCHS
         job.stop_when_loss_below = STOP_BELOW
         job.steps_per_second = controller.state.settings.speed
@@ -99,6 +99,7 @@ class Companion(QObject):
         self.last = snapshot
         if self.controller.views.visible("comparison"):
             self.controller.window.comparison.show_right(snapshot)
+        self.trainer.frame_drawn()  # the next snapshot is built once this one is drawn
 
     def _on_shown(self, visible: bool) -> None:
         if visible and self.last is not None:

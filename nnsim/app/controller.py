@@ -7,10 +7,9 @@ starting, pausing and stopping training, and passing its frames through the work
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from nnsim.app.companion import Companion
 from nnsim.app.data_link import DataLink
@@ -18,35 +17,19 @@ from nnsim.app.digits_link import DigitsLink
 from nnsim.app.frame_pacer import FramePacer
 from nnsim.app.frame_views import FrameViews
 from nnsim.app.main_window import MainWindow
-from nnsim.app.messages import TRAINING_FAILED, message_for, warn
+from nnsim.app.messages import message_for, warn
 from nnsim.app.model_edits import ModelEdits
 from nnsim.app.stepper_link import StepperLink
+from nnsim.app.training_runs import TrainingRuns
 from nnsim.core.errors import DatasetError, LessonError
 from nnsim.core.lessons import Lesson, list_lessons
 from nnsim.core.network import Network
 from nnsim.core.optimizers import SGD
 from nnsim.core.perceptron import Perceptron
 from nnsim.core.snapshot import Snapshot
-from nnsim.training import worker as _worker
-from nnsim.training.control import TrainingControl
-from nnsim.training.loop import TrainingJob, TrainingResult
 from nnsim.training.still import still_snapshot
-from nnsim.training.verdicts import verdict
-from nnsim.training.worker import TrainerThread
-
-try:  # TEMPORARY until the trainer contract lands
-    from nnsim.training.worker import make_trainer
-except ImportError:
-    import os
-
-    def make_trainer(parent):  # type: ignore[no-redef]
-        thread = os.environ.get("NNSIM_TRAINER", "").strip().lower() == "thread"
-        trainer = (_worker.TrainerThread if thread else _worker.TrainerProcess)(parent)
-        trainer.shares_gil = thread
-        if thread:
-            trainer.close = lambda: trainer.stop(1000)
-        return trainer
-from nnsim.workspace import RunStatus, Workspace, WorkspaceState
+from nnsim.training.trainer import TRAINER_CHOICE, Trainer
+from nnsim.workspace import Workspace, WorkspaceState
 from nnsim.workspace.opening import lesson_state
 from nnsim.workspace.state import TrainingSettings
 
@@ -69,11 +52,7 @@ class AppController(QObject):
         super().__init__(window)
         self.window = window
         self.workspace = Workspace()
-        self.trainer = make_trainer(self)
-        self.trainer.snapshot_ready.connect(self._on_snapshot_ready)
-        self.trainer.finished.connect(self._on_finished)
-        self.trainer.failed.connect(self._on_failed)
-        self.run_generation = -1
+        self.runs = TrainingRuns(self)
         self.pacer = FramePacer(self._draw, parent=self)
         self.budget_share = 0.3
         self.watchable = True
@@ -135,20 +114,9 @@ class AppController(QObject):
     # -- wiring ------------------------------------------------------------------------------
 
     def _connect(self) -> None:
-        w, c = self.window, self.window.controls
-        w.action_train.triggered.connect(self.toggle_training)
-        w.action_step_sample.triggered.connect(lambda: self.single_step("sample"))
-        w.action_step_batch.triggered.connect(lambda: self.single_step("batch"))
-        w.action_step_epoch.triggered.connect(lambda: self.single_step("epoch"))
+        w = self.window
         w.action_fit.triggered.connect(w.canvas.fit_to_window)
         w.lessons.lesson_chosen.connect(self.load_lesson_safely)
-        c.train_toggled.connect(self._on_train_toggled)
-        c.step_requested.connect(self.single_step)
-        c.learning_rate_changed.connect(lambda v: self._set_live("learning_rate", float(v)))
-        c.batch_size_changed.connect(lambda v: self._set_live("batch_size", int(v)))
-        c.epochs_changed.connect(lambda v: self._set_live("epochs", int(v)))
-        c.seed_changed.connect(lambda v: self._set_live("seed", int(v)))
-        c.speed_changed.connect(lambda v: self._set_live("speed", v))
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -198,8 +166,9 @@ class AppController(QObject):
     def _draw(self, snapshot: Snapshot) -> None:
         """One frame, only if it is of the open model; running trainers wait meanwhile."""
         generation = None if snapshot.status not in ("running", "paused") else \
-            self.run_generation
+            self.runs.generation
         if not self.workspace.belongs(snapshot, generation):
+            self.trainer.frame_drawn()  # dropped, but acknowledged: the trainer sends the next
             return
         control = self.trainer.control if self.trainer.is_running else None
         if control is not None and self.trainer.shares_gil:
@@ -224,161 +193,38 @@ class AppController(QObject):
             self.pacer.budget_share = min(PROCESS_BUDGET_FACTOR * share, 0.75)
             self.pacer.max_fps = PROCESS_MAX_FPS
 
-    # -- training ----------------------------------------------------------------------------
+    # -- training (TrainingRuns does the work) -------------------------------------------------
+
+    @property
+    def trainer(self) -> Trainer:
+        return self.runs.trainer
 
     @property
     def is_training(self) -> bool:
-        return self.trainer.is_running
-
-    def _job(self, model: Network | Perceptron, learning_rate: float, batch_size: int,
-             loss: str, optimizer: SGD | None = None) -> TrainingJob:
-        state, settings = self.state, self.state.settings
-        data = state.data
-        if isinstance(model, Perceptron):
-            model.learning_rate = learning_rate
-        optimizer = optimizer if optimizer is not None else SGD(learning_rate)
-        optimizer.learning_rate = learning_rate
-        return TrainingJob(
-            model=model, X=data.X_train, y=data.y_train,
-            X_val=data.X_test if data.held_out else None,
-            y_val=data.y_test if data.held_out else None,
-            epochs=settings.epochs if settings.epochs > 0 else None, batch_size=batch_size,
-            optimizer=optimizer, loss=loss, seed=settings.seed + state.history.epochs,
-            shuffle=state.lesson.shuffle, probe_index=state.probe_index,
-            steps_per_second=settings.speed, max_steps=settings.max_steps)
+        return self.runs.trainer.is_running
 
     def start_training(self, paused: bool = False) -> bool:
         """Start a run from the current weights; False if there is nothing to train."""
-        state = self.workspace.state
-        if state is None or not state.trainable or self.is_training:
-            return False
-        if not self.edits.check_trainable():
-            return False
-        control = TrainingControl()
-        if paused:
-            control.pause()
-        s = state.settings
-        try:
-            job = self._job(state.model, s.learning_rate, s.batch_size, state.lesson.loss,
-                            state.optimizer)
-        except ValueError as error:
-            warn(self.window, "Cannot train", str(error))
-            return False
-        self.run_generation = self.workspace.generation
-        self.trainer.start(job, control)
-        self.workspace.set_status(RunStatus.PAUSED if paused else RunStatus.RUNNING)
-        self._show_running(not paused)
-        return True
+        return self.runs.start(paused)
 
     def stop_training(self, wait_ms: int = 1000) -> bool:
         """Stop the run (and the comparison's network) and wait for both to end."""
-        self.companion.stop()
-        ended = self.trainer.stop(wait_ms)
-        # The run's `finished` is a queued call: deliver queued calls (never user input, which
-        # could open another lesson in the middle of this one) so its history is folded in now.
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
-        return ended
-
-    def close_trainers(self) -> None:
-        """Stop training and end the trainers (the window is closing)."""
-        self.companion.stop()
-        self.trainer.close()
-
-    def _show_running(self, running: bool) -> None:
-        self.window.controls.set_running(running)
-        self.window.action_train.setChecked(running)
-
-    @Slot(bool)
-    def _on_train_toggled(self, run: bool) -> None:
-        if run != self._running_unpaused():
-            self.toggle_training()
-
-    def _running_unpaused(self) -> bool:
-        control = self.trainer.control
-        return self.is_training and control is not None and not control.is_paused
+        return self.runs.stop(wait_ms)
 
     @Slot()
     def toggle_training(self) -> None:
         """Train, pause, or resume (Space)."""
-        if not self.is_training:
-            if not self.start_training():
-                self.window.action_train.setChecked(False)
-            return
-        pause = not self.trainer.control.is_paused
-        if pause:
-            self.trainer.control.pause()
-        else:
-            self.trainer.control.resume()
-        self.workspace.set_status(RunStatus.PAUSED if pause else RunStatus.RUNNING)
-        self._show_running(not pause)
+        self.runs.toggle()
 
     @Slot(str)
     def single_step(self, unit: str) -> None:
         """Train one sample, batch or epoch, then stay paused."""
-        if not self.is_training and not self.start_training(paused=True):
-            return
-        self.trainer.control.pause()
-        self.trainer.control.single_step(unit)
-        self.companion.step(unit)
-        self._show_running(False)
+        self.runs.single_step(unit)
 
-    def _set_live(self, name: str, value: object) -> None:
-        """A training control changed: keep it, and apply it to a run under way."""
-        if self.workspace.state is None:
-            return
-        setattr(self.state.settings, name, value)
-        control = self.trainer.control
-        if not self.is_training or control is None:
-            return
-        if name == "learning_rate":
-            control.set_learning_rate(value)
-        elif name == "batch_size":
-            control.set_batch_size(value)
-        elif name == "speed":
-            control.set_speed(value)
-            self.companion.set_speed(value)
-
-    @Slot()
-    def _on_snapshot_ready(self) -> None:
-        snapshot = self.trainer.take_snapshot()
-        if snapshot is None or self.run_generation != self.workspace.generation:
-            return
-        snapshot = self.workspace.with_history(snapshot)
-        if snapshot.status == "paused":
-            self.pacer.offer(snapshot, urgent=True)
-            self._show_running(False)
-        else:
-            self.pacer.offer(snapshot)
-
-    @Slot(object)
-    def _on_finished(self, result: TrainingResult) -> None:
-        if self.run_generation != self.workspace.generation:
-            return  # a run of a state that is no longer open
-        final = None if result.snapshot is None else self.workspace.with_history(
-            dataclasses.replace(result.snapshot, history=result.history))
-        self.workspace.fold_history(result.history)
-        self.workspace.set_status(result.status)
-        self._show_running(False)
-        if final is not None:
-            self.pacer.offer(final, urgent=True)
-        self.workspace.weights_were_set()
-        figures, state = self.workspace.figures, self.state
-        outcome = verdict(result.status, epochs=result.epochs, dataset=state.lesson.dataset,
-                          perceptron=isinstance(state.model, Perceptron), reason=result.reason,
-                          right=figures.right if figures else None,
-                          total=figures.total if figures else None,
-                          planned=state.settings.epochs or None)
-        self.views.show_verdict(outcome.text, on_plot=self.workspace.status in (
-            RunStatus.NOT_SEPARABLE, RunStatus.DIVERGED))
-        self.digits.training_ended()
-        self.training_finished.emit(result.status)
-
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
-        self._show_running(False)
-        self.workspace.set_status(RunStatus.STOPPED)
-        warn(self.window, "Training stopped", TRAINING_FAILED.format(message=message))
-        self.show_still("stopped")
+    def close_trainers(self) -> None:
+        """Stop training and end the trainers (the window is closing)."""
+        self.companion.stop()
+        self.runs.trainer.close()
 
 
-__all__ = ["AppController", "TrainerThread"]
+__all__ = ["TRAINER_CHOICE", "AppController"]

@@ -103,7 +103,7 @@ class SessionFiles:
             warn(self.controller.window, "Nothing to save", "This lesson has no model.")
             return False
         controller = self.controller
-        resume = controller._running_unpaused()
+        resume = controller.runs.running_unpaused()
         controller.stop_training()
         try:
             written = save_session(session_of(controller), path)

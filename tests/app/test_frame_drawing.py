@@ -51,7 +51,7 @@ def test_a_frame_that_redraws_the_curves_leaves_the_canvas_to_the_next(nnsim_app
 
     assert controller.views.visible("curves")
     controller.views._curves_drawn_at = 0.0  # the last curves were drawn long ago
-    controller.run_generation = controller.workspace.generation  # as if a run had sent it
+    controller.runs.generation = controller.workspace.generation  # as if a run had sent it
     controller._draw(running)
     assert len(curve_frames) == 1 and canvas_frames == []
     controller.pacer.flush()  # the pacer kept the snapshot for the next frame

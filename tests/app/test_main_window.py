@@ -121,13 +121,13 @@ def test_an_error_during_training_is_shown_and_the_window_stays_usable(nnsim_app
                                                                          monkeypatch):
     controller = nnsim_app.controller
     weights = controller.network().get_weights()
-    make_job = controller._job
+    make_job = controller.runs.job
 
     def job_with_bad_rows(*args, **kwargs):
         # Rows of 3 numbers for a net of 2 inputs: the trainer raises as it begins.
         return dataclasses.replace(make_job(*args, **kwargs), X=np.ones((4, 3)))
 
-    monkeypatch.setattr(controller, "_job", job_with_bad_rows)
+    monkeypatch.setattr(controller.runs, "job", job_with_bad_rows)
     controller.start_training()
     qtbot.waitUntil(lambda: any("because of an error" in text and "3" in text
                                 for text in warnings_shown(nnsim_app.window)), timeout=10_000)

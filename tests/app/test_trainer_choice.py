@@ -17,7 +17,7 @@ def thread_app(make_app, monkeypatch):
 def test_the_default_trainer_is_a_process_that_may_draw_twice_the_budget(nnsim_app):
     controller = nnsim_app.controller
     assert isinstance(controller.trainer, TrainerProcess)
-    assert isinstance(controller.companion, TrainerThread)  # the side-by-side 2-2-1 net
+    assert isinstance(controller.companion.trainer, TrainerThread)  # the side-by-side 2-2-1
     controller.set_drawing_budget(0.3)
     assert controller.pacer.budget_share == pytest.approx(PROCESS_BUDGET_FACTOR * 0.3)
     assert controller.pacer.max_fps == PROCESS_MAX_FPS
