@@ -114,7 +114,7 @@ class FrameViews(QObject):
     def _draw_curves(self, snapshot: Snapshot) -> bool:
         """Curves change once per epoch; re-laying their axes out costs more than the rest of
         a frame, so at most twice a second while running. True if drawn."""
-        epochs = len(snapshot.history.get("loss", ()))
+        epochs = snapshot.epoch if snapshot.history.get("loss") else 0
         now = time.perf_counter()
         if epochs == self._curves_epochs:
             return False

@@ -23,3 +23,45 @@ class History(dict):
         """Record one epoch's figures."""
         for key, value in logs.items():
             self.setdefault(key, []).append(float(value))
+
+
+#: Points a Snapshot's history carries at most: the curves draw this many whatever the run's
+#: length, so a frame costs the same at epoch 200,000 as at epoch 200 (issue "long runs").
+VIEW_POINTS = 2000
+EPOCH_KEY = "epoch"
+"""The key of a view's x values: 1-based epoch numbers of the points kept."""
+
+
+def history_view(history: dict[str, list[float]], points: int = VIEW_POINTS,
+                 first_epoch: int = 1) -> dict[str, list[float]]:
+    """The history as a curve needs it: the recent half of ``points`` epochs in full, the
+    older epochs evenly thinned to the other half, with their epoch numbers under "epoch".
+
+    ``first_epoch`` numbers the first entry (a run that continues earlier training).
+    """
+    n = max((len(values) for values in history.values()), default=0)
+    if n <= points:
+        kept = list(range(n))
+    else:
+        recent = points // 2
+        older = n - recent
+        step = older / (points - recent)
+        kept = [int(i * step) for i in range(points - recent)] + list(range(older, n))
+    view = {key: [values[i] for i in kept if i < len(values)] for key, values in history.items()}
+    view[EPOCH_KEY] = [float(first_epoch + i) for i in kept]
+    return view
+
+
+def join_views(earlier: dict[str, list[float]], later: dict[str, list[float]],
+               points: int = VIEW_POINTS) -> dict[str, list[float]]:
+    """One view of two consecutive views (what was trained before a run, and the run)."""
+    if not earlier.get(EPOCH_KEY):
+        return later
+    joined = {key: list(earlier.get(key, [])) + list(later.get(key, []))
+              for key in set(earlier) | set(later)}
+    if len(joined[EPOCH_KEY]) <= points:
+        return joined
+    thinned = history_view({k: v for k, v in joined.items() if k != EPOCH_KEY}, points)
+    epochs = joined[EPOCH_KEY]
+    thinned[EPOCH_KEY] = [epochs[int(e) - 1] for e in thinned[EPOCH_KEY]]
+    return thinned

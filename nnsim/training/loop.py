@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nnsim.core.grid import grid_extent, grid_maps, grid_points
-from nnsim.core.history import History
+from nnsim.core.history import History, history_view
 from nnsim.core.network import Network
 from nnsim.core.optimizers import SGD
 from nnsim.core.perceptron import Perceptron
@@ -387,7 +387,7 @@ class _Loop:
             neuron_maps=None if maps is None else maps.neuron_maps,
             output_maps=None if maps is None else maps.outputs,
             grid_extent=self.extent,
-            history={key: list(values) for key, values in self.history.items()},
+            history=history_view(self.history),  # bounded: a frame costs the same at any epoch
             status=status, steps_per_second=self.steps_per_second,
             epochs_total=self.job.epochs, seconds_left=self._seconds_left(status),
             learning_rate=self.stepper.learning_rate, batch_size=self.batch_size,

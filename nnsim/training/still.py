@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnsim.core.grid import grid_extent, grid_maps, grid_points
-from nnsim.core.history import History
+from nnsim.core.history import History, history_view
 from nnsim.core.network import Network
 from nnsim.core.perceptron import Perceptron
 from nnsim.core.snapshot import Snapshot
@@ -37,5 +37,5 @@ def still_snapshot(model: Network | Perceptron, X: Array, probe_index: int = 0, 
         activations=probe_activations(network, np.asarray(row)), probe_index=probe_index,
         boundary=boundary, neuron_maps=neuron_maps, output_maps=output_maps,
         grid_extent=extent,
-        history={key: list(values) for key, values in (history or {}).items()},
+        history=history_view(history or {}),
         status=status)

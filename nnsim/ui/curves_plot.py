@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QResizeEvent
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from nnsim.core.history import EPOCH_KEY
 from nnsim.ui.guard import guarded
 from nnsim.ui.palette import (
     LIGHT,
@@ -62,6 +63,7 @@ class CurvesPlot(QWidget):
         self._base_point_size = self.font().pointSizeF()
         self._values: dict[str, np.ndarray] = {}
         self._epochs = 0
+        self._x = np.zeros(0)
         self._epoch_range = 10
         self._side_by_side = False
         self._hover_epoch: int | None = None
@@ -127,17 +129,26 @@ class CurvesPlot(QWidget):
     # -- data ------------------------------------------------------------------------------
 
     def show_history(self, history: dict[str, list[float]]) -> None:
-        """Draw every curve the history has (epoch 1 first); missing keys draw nothing."""
+        """Draw every curve the history has (epoch 1 first); missing keys draw nothing.
+
+        A long run's history comes thinned (``core.history.history_view``): its "epoch" key
+        gives each point's epoch number; without it the points are epochs 1, 2, ...
+        """
         self._values = {}
+        x = np.asarray(history.get(EPOCH_KEY, ()), dtype=float).ravel()
         for key, *_rest in CURVES:
             values = np.asarray(history.get(key, ()), dtype=float).ravel()
             item = self.items[key]
             if values.size:
                 self._values[key] = values
-                item.setData(np.arange(1, values.size + 1, dtype=float), values)
+                xs = x[:values.size] if x.size >= values.size else \
+                    np.arange(1, values.size + 1, dtype=float)
+                item.setData(xs, values)
             else:
                 item.setData([], [])
-        self._epochs = max((len(v) for v in self._values.values()), default=0)
+        size = max((len(v) for v in self._values.values()), default=0)
+        self._x = x[:size] if x.size >= size else np.arange(1, size + 1, dtype=float)
+        self._epochs = int(self._x[-1]) if size else 0
         if self._epochs > self._epoch_range:  # training went past the planned epochs
             self.set_epoch_range(max(self._epochs, 2 * self._epoch_range))
         self._update_legend()
@@ -183,15 +194,20 @@ class CurvesPlot(QWidget):
             self._hide_cursor()
             return
         epoch = int(min(max(epoch, 1), self._epochs))
+        # The point kept nearest the epoch (a thinned long run keeps some epochs only).
+        index = int(np.clip(np.searchsorted(self._x, epoch), 0, len(self._x) - 1))
+        if index > 0 and abs(self._x[index - 1] - epoch) < abs(self._x[index] - epoch):
+            index -= 1
+        epoch = int(self._x[index])
         self._hover_epoch = epoch
         parts = [f"<b>epoch&nbsp;{epoch}</b>"]
         for plot_key in self.plots:
             ys = []
             for key, _name, key_plot, _dashed in CURVES:
                 values = self._values.get(key)
-                if key_plot != plot_key or values is None or epoch > values.size:
+                if key_plot != plot_key or values is None or index >= values.size:
                     continue
-                value = float(values[epoch - 1])
+                value = float(values[index])
                 ys.append(value)
                 parts.append(f"{key}&nbsp;{value:.4g}")
             self.cursors[plot_key].setValue(epoch)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from psygnal import Signal
 
-from nnsim.core.history import History
+from nnsim.core.history import EPOCH_KEY, History, history_view, join_views
 from nnsim.core.scoring import Score, score
 from nnsim.core.snapshot import Snapshot
 from nnsim.workspace.state import Model, WorkspaceState, model_with_weights, weight_shapes
@@ -80,6 +80,8 @@ class Workspace:
         self.evaluation: Evaluation | None = None
         self.last_frame: Snapshot | None = None
         self._scratch: Model | None = None
+        self._view: dict[str, list[float]] = {}
+        self._view_key: tuple[int, int] | None = None
 
     # -- what is open --------------------------------------------------------------------------
 
@@ -150,16 +152,27 @@ class Workspace:
             history.setdefault(key, []).extend(values)
 
     def with_history(self, snapshot: Snapshot) -> Snapshot:
-        """A run's snapshot seen against everything trained before it."""
+        """A run's snapshot seen against everything trained before it: epochs counted from
+        the first, and one bounded history view of both (its cost does not grow per epoch)."""
         history = self.require().history
+        run_view = snapshot.history if EPOCH_KEY in snapshot.history else \
+            history_view(snapshot.history)
         if not history:
-            return snapshot
-        merged = {key: list(values) for key, values in history.items()}
-        for key, values in snapshot.history.items():
-            merged.setdefault(key, []).extend(values)
-        total = None if snapshot.epochs_total is None else history.epochs + snapshot.epochs_total
-        return replace(snapshot, epoch=history.epochs + snapshot.epoch, history=merged,
-                       epochs_total=total)
+            return replace(snapshot, history=run_view)
+        before = history.epochs
+        shifted = dict(run_view)
+        shifted[EPOCH_KEY] = [epoch + before for epoch in run_view.get(EPOCH_KEY, [])]
+        total = None if snapshot.epochs_total is None else before + snapshot.epochs_total
+        return replace(snapshot, epoch=before + snapshot.epoch, epochs_total=total,
+                       history=join_views(self._history_view(), shifted))
+
+    def _history_view(self) -> dict[str, list[float]]:
+        """The folded history's view, made once per fold (it changes only then)."""
+        history = self.require().history
+        key = (self.generation, history.epochs)
+        if self._view_key != key:
+            self._view, self._view_key = history_view(history), key
+        return self._view
 
     def _cheap(self) -> bool:
         state = self.require()

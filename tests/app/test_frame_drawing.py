@@ -40,7 +40,7 @@ def test_the_next_frame_may_start_one_interval_after_the_last_began(qtbot, monke
 def test_a_frame_that_redraws_the_curves_leaves_the_canvas_to_the_next(nnsim_app, monkeypatch):
     controller, window = nnsim_app.controller, nnsim_app.window
     still = controller.last_snapshot
-    running = dataclasses.replace(still, status="running", step=still.step + 1,
+    running = dataclasses.replace(still, status="running", step=still.step + 1, epoch=2,
                                   history={"loss": [0.7, 0.6], "accuracy": [0.5, 0.75]})
     canvas_frames, curve_frames = [], []
     show_snapshot, show_history = window.canvas.show_snapshot, window.curves.show_history

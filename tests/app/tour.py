@@ -67,7 +67,8 @@ def check_views_show(app, name: str) -> None:
     assert [W.shape for W, _ in frame.weights] == [W.shape for W, _ in network.get_weights()]
     # Curves: as many epochs as this lesson's history, axis from 0 to at least its epochs.
     curves = window.curves
-    shown_epochs = len(frame.history.get("loss", ()))  # the folded history and a run's own
+    epochs = frame.history.get("epoch") or [0]
+    shown_epochs = int(epochs[-1])  # the folded history and a run's own
     assert shown_epochs >= state.history.epochs
     if window.docks["curves"].isVisible():  # a hidden tab draws when it is brought up
         window.docks["curves"].raise_()

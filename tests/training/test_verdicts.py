@@ -43,3 +43,19 @@ def test_divergence_says_why_and_is_a_problem():
     outcome = verdict("diverged: lower the learning rate", epochs=1,
                       reason="epoch 1 ended with loss 9")
     assert outcome.problem and "epoch 1 ended with loss 9" in outcome.text
+
+
+def test_a_long_runs_snapshots_carry_a_bounded_history():
+    from nnsim.core.history import EPOCH_KEY, VIEW_POINTS
+
+    from nnsim.core.network import Network
+
+    snapshots = []  # XOR in a 2-2-1 net for 3,000 epochs: more epochs than a view holds
+    result = run_training(TrainingJob(model=Network.from_sizes([2, 2, 1], seed=3), X=X,
+                                      y=np.array(GATES["xor"]), epochs=3000, batch_size=4,
+                                      grid=False, seed=1), TrainingControl(), snapshots.append)
+    assert result.epochs == 3000
+    assert result.history.epochs == result.epochs  # the result keeps every epoch
+    assert all(len(s.history.get("loss", ())) <= VIEW_POINTS for s in snapshots)
+    last = snapshots[-1].history
+    assert last[EPOCH_KEY][-1] == result.epochs

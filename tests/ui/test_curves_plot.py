@@ -156,3 +156,20 @@ def test_export_to_a_missing_folder_raises_a_clear_oserror(plot, tmp_path):
         plot.export_png(tmp_path / "missing" / "curves.png")
     with pytest.raises(OSError, match="could not write"):
         plot.export_svg(tmp_path / "missing" / "curves.svg")
+
+
+def test_a_thinned_long_history_is_drawn_at_its_epochs(qtbot):
+    from nnsim.core.history import history_view
+
+    plot = CurvesPlot()
+    qtbot.addWidget(plot)
+    n = 50_000
+    loss = list(np.linspace(1.0, 0.0, n))
+    view = history_view({"loss": loss})
+    plot.clear(n)
+    plot.show_history(view)
+    xs, ys = plot.items["loss"].getData()
+    assert len(xs) == len(view["loss"]) < n and xs[-1] == n and xs[0] == 1
+    plot.show_epoch(n - 10)  # a recent epoch is kept whole: its own value
+    assert f"epoch&nbsp;{n - 10}" in plot.readout.text()
+    assert f"{loss[n - 11]:.4g}" in plot.readout.text()
