@@ -47,7 +47,6 @@ def test_divergence_says_why_and_is_a_problem():
 
 def test_a_long_runs_snapshots_carry_a_bounded_history():
     from nnsim.core.history import EPOCH_KEY, VIEW_POINTS
-
     from nnsim.core.network import Network
 
     snapshots = []  # XOR in a 2-2-1 net for 3,000 epochs: more epochs than a view holds
