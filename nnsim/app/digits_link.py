@@ -34,6 +34,7 @@ class DigitsLink(QObject):
         self.controller = controller
         self.pad_row: np.ndarray | None = None
         self.pad_network: Network | None = None
+        self._scratch: Network | None = None
         self._refresh = QTimer(self)
         self._refresh.setInterval(2000)
         self._refresh.timeout.connect(self.refresh_pad_model)
@@ -56,7 +57,7 @@ class DigitsLink(QObject):
     def _on_opened(self, state: WorkspaceState) -> None:
         """A new model: the pad forgets its row and reads with the right network."""
         self._refresh.stop()
-        self.pad_row = None
+        self.pad_row, self._scratch = None, None
         kind = self._kind()
         w = self.controller.window
         if kind is None:
@@ -112,7 +113,9 @@ class DigitsLink(QObject):
 
     def _activations(self, weights: object, row: np.ndarray) -> tuple[np.ndarray, ...]:
         """Every layer's output for ``row`` under ``weights`` (the core forward trace)."""
-        network = self.controller.network().copy()
+        if self._scratch is None or self._scratch.sizes != self.controller.network().sizes:
+            self._scratch = self.controller.network().copy()  # once per model, not per frame
+        network = self._scratch
         network.set_weights(weights)  # type: ignore[arg-type]
         trace = network.forward_trace(row)
         return tuple([np.asarray(row, dtype=float)] + [step.out for step in trace.layers])

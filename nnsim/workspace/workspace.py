@@ -82,6 +82,9 @@ class Workspace:
         self._scratch: Model | None = None
         self._view: dict[str, list[float]] = {}
         self._view_key: tuple[int, int] | None = None
+        self._shape_key = -1
+        self._shape_cache: list = []
+        self._size_cache = 0
 
     # -- what is open --------------------------------------------------------------------------
 
@@ -110,7 +113,18 @@ class Workspace:
         """Whether ``snapshot`` is of the open model (and of this generation, when given)."""
         if self.state is None or (generation is not None and generation != self.generation):
             return False
-        return weight_shapes(snapshot.weights) == weight_shapes(self.state.network.get_weights())
+        return weight_shapes(snapshot.weights) == self._shapes()
+
+    def _shapes(self) -> list:
+        """The open model's weight shapes, once per generation (a frame must not copy every
+        weight to find out: that cost MNIST a megabyte per frame)."""
+        if self._shape_key != self.generation:
+            network = self.require().network
+            self._shape_cache = [(tuple(layer.weights.shape), None if layer.bias is None else
+                                  tuple(layer.bias.shape)) for layer in network.layers]
+            self._size_cache = sum(layer.weights.size for layer in network.layers)
+            self._shape_key = self.generation
+        return self._shape_cache
 
     # -- frames, figures, status ---------------------------------------------------------------
 
@@ -175,9 +189,8 @@ class Workspace:
         return self._view
 
     def _cheap(self) -> bool:
-        state = self.require()
-        n_weights = sum(W.size for W, _ in state.network.get_weights())
-        return len(state.data.X_train) * n_weights <= FIGURES_BUDGET
+        self._shapes()
+        return len(self.require().data.X_train) * self._size_cache <= FIGURES_BUDGET
 
     def _figures_of_model(self) -> Figures | None:
         state = self.state
