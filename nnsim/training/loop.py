@@ -41,8 +41,9 @@ NOT_SEPARABLE = "not separable: no straight line separates these classes; add a 
 #: Shortest time between two published Snapshots: about 60 a second.
 #: Why a run diverged (TrainingResult.reason).
 NON_FINITE = "the loss or a weight became infinite or NaN in epoch {epoch}"
-WORSE = ("epoch {epoch} ended with loss {loss:.4g}, more than {factor:g} times that of the "
-         "starting weights or of always guessing the mean target (limit {ceiling:.4g})")
+WORSE = ("epoch {epoch} ended with loss {loss:.4g}, above {factor:g} times the loss of the "
+         "starting weights or of always guessing the mean target (limit {ceiling:.4g}), far "
+         "above it or for {patience} epochs in a row")
 STUCK = ("the loss stayed at {loss:.4g} in epoch {epoch}, worse than always guessing the mean "
          "target ({baseline:.4g}): the units saturated and nothing learns any more")
 
@@ -56,6 +57,11 @@ RATE_WINDOW = 0.25
 #: An epoch loss this many times worse than both the starting loss and a constant guess means
 #: the steps overshoot: bounded outputs (sigmoid, softmax) saturate instead of reaching NaN.
 DIVERGENCE_FACTOR = 1.5
+#: Epochs in a row above the ceiling before a run counts as diverged: with momentum one epoch
+#: can spike and recover (the spiral's did at epoch 1,874 and went on to loss 0.0008).
+DIVERGENCE_PATIENCE = 5
+#: ... unless it is this many times above the ceiling: then at once (a real blow-up).
+DIVERGENCE_AT_ONCE = 2.0
 #: Epoch losses this close are "unchanged": saturated units pass no gradient, so nothing moves.
 STUCK_TOLERANCE = 1e-9
 
@@ -177,6 +183,7 @@ class _Loop:
         self.settings_changed = False  # since the last Snapshot
         self.good_weights: Weights | None = None
         self.reason = NON_FINITE  # what made a run diverge, when it does
+        self.epochs_above = 0  # epochs in a row above the loss ceiling
 
     def _init_grid(self) -> None:
         grid = self.job.grid
@@ -297,12 +304,20 @@ class _Loop:
         history = self.history["loss"]
         stuck = len(history) >= 2 and loss > self.baseline and \
             abs(loss - history[-2]) <= STUCK_TOLERANCE * abs(loss)
+        self.epochs_above = self.epochs_above + 1 if loss > self.loss_ceiling else 0
+        if loss > DIVERGENCE_AT_ONCE * self.loss_ceiling:
+            self.epochs_above = max(self.epochs_above, DIVERGENCE_PATIENCE)
         if stuck:
             self.reason = STUCK.format(loss=loss, baseline=self.baseline, epoch=self.epoch)
-        elif loss > self.loss_ceiling:
+        elif self.epochs_above >= DIVERGENCE_PATIENCE:
             self.reason = WORSE.format(loss=loss, factor=DIVERGENCE_FACTOR,
-                                       ceiling=self.loss_ceiling, epoch=self.epoch)
-        return stuck or loss > self.loss_ceiling
+                                       ceiling=self.loss_ceiling, epoch=self.epoch,
+                                       patience=DIVERGENCE_PATIENCE)
+        elif math.isfinite(loss) and loss <= self.loss_ceiling / DIVERGENCE_FACTOR:
+            # No worse than where the run started: weights worth going back to (a run that
+            # publishes no snapshots, the command line's, has no other record of them).
+            self.good_weights = tuple(self.stepper.as_network().get_weights())
+        return stuck or self.epochs_above >= DIVERGENCE_PATIENCE
 
     # -- control -----------------------------------------------------------------------------
 
