@@ -3,18 +3,51 @@
 F5 goes full screen with the projector theme (larger fonts and strokes, high contrast) and only
 the canvas and the lesson's main panel; F5 again restores the layout exactly. Ctrl +/- scales
 every font. The light/dark theme follows the system unless the user chose one.
+
+Leaving projector mode puts the normal theme back *before* the dock layout: docks restored
+under the projector's large fonts kept its minimum widths (the lessons dock came back 430 px
+wide instead of 300, the canvas shrank). A window manager leaves full screen after
+``showNormal`` returns, and Qt recomputes minimum sizes for the new fonts later still (a
+1280x800 window came back 830 px high), so size and layout are restored again as the window
+settles.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from nnsim.app.main_window import LAYOUT_VERSION, MainWindow
 from nnsim.app.theme import apply_theme, resolve_theme
+from nnsim.ui.guard import guarded
 from nnsim.ui.palette import Theme
 
 MIN_SCALE, MAX_SCALE, SCALE_STEP = 0.7, 2.5, 1.15
+SETTLE_MS = 1500   # how long after F5 the window's size may still change (window manager)
+
+
+class _ResizeWatch(QObject):
+    """Calls ``on_resize`` for the window's resize events while ``armed`` (after F5)."""
+
+    def __init__(self, window: MainWindow, on_resize: Callable[[], None]) -> None:
+        super().__init__(window)
+        self.armed, self._on_resize = False, on_resize
+        self._disarm = QTimer(self, singleShot=True, interval=SETTLE_MS)
+        self._disarm.timeout.connect(lambda: setattr(self, "armed", False))
+        window.installEventFilter(self)
+
+    def arm(self) -> None:
+        """Watch the next SETTLE_MS."""
+        self.armed = True
+        self._disarm.start()
+
+    @guarded(False)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if self.armed and event.type() == QEvent.Type.Resize:
+            self._on_resize()
+        return False
 
 
 class Presentation:
@@ -33,7 +66,11 @@ class Presentation:
         self.lesson_panels: tuple[str, ...] = ()
         self._lesson_changed = False  # a lesson was opened while projecting
         self._saved_state: QByteArray | None = None
+        self._restore_panels = False
+        self._normal_size: QSize | None = None
+        self._settling = False   # just left projector mode: the window may still change
         self._was_maximized = False
+        self._watch = _ResizeWatch(window, self._on_window_resized)
         window.action_projector.toggled.connect(self.set_projector)
         window.action_zoom_in.triggered.connect(lambda: self.set_scale(self.scale * SCALE_STEP))
         window.action_zoom_out.triggered.connect(lambda: self.set_scale(self.scale / SCALE_STEP))
@@ -42,6 +79,7 @@ class Presentation:
 
     @property
     def theme(self) -> Theme:
+        """The look in force: the user's choice, projector mode and scale resolved."""
         return resolve_theme(self.choice, self.projector, self.scale)
 
     def apply(self) -> None:
@@ -56,11 +94,13 @@ class Presentation:
         self.window.status.set_theme(theme)
 
     def set_choice(self, choice: str) -> None:
+        """"system", "light" or "dark", remembered in the settings."""
         self.choice = choice
         self.settings.setValue("view/theme", choice)
         self.apply()
 
     def set_scale(self, scale: float) -> None:
+        """Every font times ``scale`` (clamped), remembered in the settings."""
         self.scale = min(MAX_SCALE, max(MIN_SCALE, scale))
         self.settings.setValue("view/scale", self.scale)
         self.apply()
@@ -76,6 +116,7 @@ class Presentation:
         """A lesson was loaded (it showed its panels): while projecting, only its main panel
         stays beside the canvas, widened as on entering projector mode."""
         self.lesson_panels, self.main_panel = panels, main_panel
+        self._settling = False  # its panels, not the layout from before projector mode
         if not self.projector:
             return
         self._lesson_changed = True
@@ -83,34 +124,68 @@ class Presentation:
             dock.setVisible(key == main_panel)
         if main_panel in self.window.docks:
             self.window.docks[main_panel].raise_()
-            QTimer.singleShot(50, self._widen_main_panel)
+            QTimer.singleShot(50, self.window, self._widen_main_panel)
 
     def set_projector(self, on: bool) -> None:
         """Enter or leave projector mode."""
         if on == self.projector:
             return
         window = self.window
+        self.projector = on
         if on:
             self._saved_state = window.saveState(LAYOUT_VERSION)
+            self._normal_size, self._settling = window.size(), False
             self._was_maximized = window.isMaximized()
+            self._lesson_changed = False
             for key, dock in window.docks.items():
                 dock.setVisible(key == self.main_panel)
             window.showFullScreen()
+            # The theme after: its larger minimum sizes would grow the window, and Qt would
+            # remember that size as the one to go back to.
+            self.apply()
             if self.main_panel in window.docks:
                 window.docks[self.main_panel].raise_()
                 # The lesson's main panel shares the screen with the canvas, not a sliver of it.
-                QTimer.singleShot(50, self._widen_main_panel)
+                QTimer.singleShot(50, self.window, self._widen_main_panel)
         else:
-            window.showNormal()
+            self.apply()  # first: see the module docstring
+            window.showNormal()  # Qt keeps the geometry the window had before full screen
             if self._was_maximized:
                 window.showMaximized()
-            if self._saved_state is not None:
-                window.restoreState(self._saved_state, LAYOUT_VERSION)
-            if self._lesson_changed:  # the saved layout showed another lesson's panels
-                window.show_panels(self.lesson_panels)
-        self._lesson_changed = False
-        self.projector = on
+            self._restore_panels, self._lesson_changed = self._lesson_changed, False
+            self._settling = True
+            self._restore_layout()
+            for delay in (100, 400, 1000):   # after the window manager and Qt's layouts
+                QTimer.singleShot(delay, window, self._restore_layout)
+            QTimer.singleShot(SETTLE_MS, window, lambda: setattr(self, "_settling", False))
+        self._watch.arm()
         if window.action_projector.isChecked() != on:
             window.action_projector.setChecked(on)
-        self.apply()
         window.canvas.fit_to_window()
+
+    def _restore_layout(self) -> None:
+        """The window's size and the docks as they were before projector mode (or the
+        lesson's docks, if it changed)."""
+        window = self.window
+        if self.projector or not self._settling or window.isFullScreen():
+            return
+        screen = window.screen()
+        # Minimum sizes still laid out for the projector's fonts grow the window on its way
+        # back (800 px high came back 830); the window manager may not have left full screen.
+        if self._normal_size is not None and not (self._was_maximized or window.isMaximized()) \
+                and screen is not None and window.geometry() != screen.geometry() \
+                and window.size() != self._normal_size:
+            window.resize(self._normal_size)
+        if self._saved_state is not None:
+            window.restoreState(self._saved_state, LAYOUT_VERSION)
+        if self._restore_panels:  # the saved layout showed another lesson's panels
+            window.show_panels(self.lesson_panels)
+        window.canvas.fit_to_window()
+
+    def _on_window_resized(self) -> None:
+        """The window manager gave the window its new size: lay the docks out for it."""
+        if self.projector:
+            if self.window.isFullScreen():
+                self._widen_main_panel()
+        else:
+            self._restore_layout()

@@ -1,7 +1,9 @@
 """The forward and backward pass written out as the lecture writes it, one line per step.
 
 Pure text from a ForwardTrace or BackwardTrace: the stepper panel and ``nnsim step`` /
-``nnsim forward`` show these lines, so both say exactly the same thing.
+``nnsim forward`` show these lines, so both say exactly the same thing. The canvas's hover
+texts are written here too (``describe_neuron``, ``describe_edge``), from a Snapshot's numbers:
+the view only places them.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import numpy as np
 
 from nnsim.core.formatting import number, truncate
 from nnsim.core.traces import BackwardTrace, ForwardTrace
+
+Weights = Sequence[tuple[np.ndarray, np.ndarray | None]]
 
 SYMBOLS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu", "leaky_relu": "leaky_relu",
            "elu": "elu", "step": "step", "linear": "linear", "softmax": "softmax"}
@@ -245,3 +249,92 @@ def full_values(step: Step, forward: ForwardTrace,
     if back.new_bias is not None:
         values.append(("new b", float(back.new_bias[j])))
     return values
+
+
+# -- hover texts: one neuron's or one edge's numbers from a snapshot ---------------------------
+
+def short_number(value: float) -> str:
+    """The lecture's 3 truncated decimals, or scientific notation for tiny values."""
+    value = float(value)
+    return number(value, 3) if value == 0 or abs(value) >= 1e-3 else f"{value:.2e}"
+
+
+@dataclass(frozen=True)
+class NeuronSum:
+    """One neuron's forward step: net = sum_i x_i w_i + b, and out = f(net) of the same pass."""
+
+    inputs: np.ndarray      # x_i: the previous layer's outputs
+    weights: np.ndarray     # w_i: the column of W into this neuron
+    bias: float | None
+    net: float
+    out: float
+
+    @property
+    def terms(self) -> np.ndarray:
+        """x_i * w_i, the products the sum adds up."""
+        return self.inputs * self.weights
+
+
+def neuron_sum(weights: Weights, outputs: Sequence[np.ndarray], layer: int,
+               neuron: int) -> NeuronSum:
+    """Neuron ``neuron`` of ``layer`` (1 = first Dense layer) for one sample.
+
+    ``outputs`` are every layer's outputs for that sample, input first (Snapshot.activations):
+    net is the weighted sum of the layer's input, out the output the same pass gave. Both come
+    from here so a hover formula can never show an out that is not f(its net).
+    """
+    w, b = weights[layer - 1]
+    x = np.asarray(outputs[layer - 1], dtype=float).ravel()
+    column = np.asarray(w, dtype=float)[:, neuron]
+    bias = None if b is None else float(b[neuron])
+    net = float(x @ column + (0.0 if bias is None else bias))
+    out = float(np.asarray(outputs[layer]).ravel()[neuron])
+    return NeuronSum(x, column, bias, net, out)
+
+
+def describe_neuron(names: Sequence[Sequence[str]], activations: Sequence[str],
+                    weights: Weights | None, outputs: Sequence[np.ndarray] | None, layer: int,
+                    neuron: int, image_shape: tuple[int, int] | None = None) -> str:
+    """The hover text: out = f(sum w*x + b) with the sample's numbers (largest terms only).
+
+    ``neuron`` -1 is the layer's "+1" bias node; ``image_shape`` names an input's pixel.
+    """
+    if neuron < 0:
+        return f"+1: the constant bias input of layer {layer + 1};\nits edges are the biases b"
+    name = names[layer][neuron]
+    if outputs is None or weights is None:
+        return f"{name}: no values yet"
+    if layer == 0:
+        where = ""
+        if image_shape is not None:
+            row, column = divmod(neuron, image_shape[1])
+            where = f" (pixel row {row + 1}, column {column + 1})"
+        return f"{name} = {short_number(np.asarray(outputs[0]).ravel()[neuron])}  input{where}"
+    step = neuron_sum(weights, outputs, layer, neuron)
+    x, w, terms = step.inputs, step.weights, step.terms
+    shown = np.arange(len(x)) if len(x) <= 6 else np.sort(np.argsort(-np.abs(terms))[:5])
+    parts = [f"({short_number(x[i])} x {short_number(w[i])})" for i in shown]
+    if len(shown) < len(x):
+        parts.append(f"... ({len(x) - len(shown)} smaller terms)")
+    if step.bias is not None:
+        parts.append(f"(1 x {short_number(step.bias)})")
+    lines = [" + ".join(parts[i:i + 3]) for i in range(0, len(parts), 3)]
+    function, net, out = activations[layer - 1], short_number(step.net), short_number(step.out)
+    result = (f"out = softmax of the layer's nets = {out}" if function == "softmax"
+              else f"out = {function}(net) = {function}({net}) = {out}")
+    return "\n".join([name, "net = " + "\n    + ".join(lines), f"    = {net}", result])
+
+
+def describe_edge(names: Sequence[Sequence[str]], weights: Weights | None, layer: int,
+                  source: int, target: int, gradients: Weights | None = None) -> str:
+    """The hover text of an edge (``source`` -1 = the bias): its weight and last dE/dw."""
+    start = "+1" if source < 0 else names[layer - 1][source]
+    lines = [f"{'bias' if source < 0 else 'weight'} {start} → {names[layer][target]}"]
+    for label, arrays in (("w", weights), ("last gradient dE/dw", gradients)):
+        if arrays:
+            w, b = arrays[layer - 1]
+            value = b[target] if source < 0 else w[source, target]
+            lines.append(f"{label} = {short_number(value)}")
+    if not gradients:
+        lines.append("no gradient yet")
+    return "\n".join(lines)

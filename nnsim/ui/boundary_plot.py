@@ -12,11 +12,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QImage, QPainter
-from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnsim.core.snapshot import Snapshot
 from nnsim.ui.boundary_geometry import contour_segments, line_in_rect, map_levels
+from nnsim.ui.figure_export import export_figure
+from nnsim.ui.guard import guarded
 from nnsim.ui.palette import LIGHT, POSITIVE, POSITIVE_LIGHT, Theme, lookup_table
 from nnsim.ui.points_editor import PointsEditor, PointsToolbar, PointsViewBox
 
@@ -45,6 +46,7 @@ class _SmoothImage(pg.ImageItem):
         if self.qimage is not None and self.qimage.format() != QImage.Format.Format_RGB32:
             self.qimage = self.qimage.convertToFormat(QImage.Format.Format_RGB32)
 
+    @guarded()
     def paint(self, painter: QPainter, *args: object) -> None:
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         super().paint(painter, *args)
@@ -234,21 +236,19 @@ class BoundaryPlot(QWidget):
         self.banner.setStyleSheet(banner_style(theme))
         self.set_title(getattr(self, "title", ""))
 
-    def export_png(self, path: str) -> bool:
-        """Save the plot as shown (heatmap, points, banner) as a PNG; False if it failed."""
-        return self.plot_widget.grab().save(path, "PNG")
+    def export_png(self, path: str, width: int | None = None) -> bool:
+        """Save the plot as shown (heatmap, axes, points) as a PNG ``width`` pixels wide
+        (default twice the screen's); FigureExportError (an OSError) if it cannot."""
+        export_figure(self.plot_widget, path, width, background=self._theme.background,
+                      title=self.title or "nnsim decision boundary")
+        return True
 
     def export_svg(self, path: str) -> bool:
-        """Save the plot as SVG (the heatmap is embedded as an image); False if it failed."""
-        generator = QSvgGenerator()
-        generator.setFileName(path)
-        generator.setSize(self.plot_widget.size())
-        generator.setViewBox(self.plot_widget.rect())
-        painter = QPainter()
-        if not painter.begin(generator):
-            return False
-        self.plot_widget.render(painter)
-        return painter.end()
+        """Save the plot as SVG (the heatmap embedded as an image); FigureExportError (an
+        OSError) if it cannot be written."""
+        export_figure(self.plot_widget, path, background=self._theme.background,
+                      title=self.title or "nnsim decision boundary")
+        return True
 
     # -- points (drawn and edited by the PointsEditor) ----------------------------------------
 

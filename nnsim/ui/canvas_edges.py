@@ -18,7 +18,9 @@ from PySide6.QtCore import QLineF, QRectF
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsObject
 
-from nnsim.core.formatting import number
+from nnsim.ui.canvas_layout import CanvasLayout
+from nnsim.ui.figure_export import pen_scale
+from nnsim.ui.guard import guarded
 from nnsim.ui.palette import NEGATIVE, POSITIVE, Theme
 
 Array = np.ndarray
@@ -48,6 +50,21 @@ def edge_index(sizes: Sequence[int], has_bias: Sequence[bool]) -> list[EdgeIndex
             target = np.concatenate([target, np.arange(n_out)])
         index.append(EdgeIndex(source, target))
     return index
+
+
+def edge_ends(layout: CanvasLayout, index: Sequence[EdgeIndex]) -> tuple[list[Array],
+                                                                         list[Array]]:
+    """Start and end points ((n, 2) per layer, in edge_index order) of every edge: from a
+    node's outlet (or its layer's "+1" node) to the centre of the node it feeds."""
+    starts, ends = [], []
+    for k, layer_index in enumerate(index):
+        below, above = layout.layers[k], layout.layers[k + 1]
+        start = below.outlets[np.maximum(layer_index.source, 0)]
+        if below.bias is not None:
+            start[layer_index.source < 0] = below.bias
+        starts.append(start)
+        ends.append(above.positions[layer_index.target])
+    return starts, ends
 
 
 def flat_values(weights: Weights) -> list[Array]:
@@ -111,7 +128,8 @@ def over_background(rgb: tuple[int, int, int], background: tuple[int, int, int],
 
 
 class EdgeCurve(QGraphicsObject):
-    """One bucket's edges: line segments in one pen, drawn by one ``drawLines`` call.
+    """Line segments in one pen, drawn by one ``drawLines`` call: one bucket's edges (and the
+    frames around the canvas's pictures and bars).
 
     What PlotCurveItem did for this, without the rest: it re-measured its data, rebuilt its
     line array and checked its options on every paint, about a quarter of a small net's frame.
@@ -122,10 +140,12 @@ class EdgeCurve(QGraphicsObject):
     bounds = QRectF()
 
     def __init__(self, antialias: bool = True) -> None:
+        """An empty curve; its ``bounds`` (data coordinates) must hold every segment."""
         super().__init__()
         self.opts = {"pen": pg.mkPen("k"), "antialias": antialias}
         self._lines = PrimitiveArray(QLineF, 4)
 
+    @guarded(QRectF)
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt name)
         return self.bounds
 
@@ -143,11 +163,16 @@ class EdgeCurve(QGraphicsObject):
         self.opts["antialias"] = antialias
         self.update()
 
+    @guarded()
     def paint(self, painter: QPainter, *args: object) -> None:
         if not len(self._lines):
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, self.opts["antialias"])
-        painter.setPen(self.opts["pen"])
+        pen, scale = self.opts["pen"], pen_scale(painter)
+        if scale != 1.0:  # a PNG export: the same look at any size
+            pen = QPen(pen)
+            pen.setWidthF(max(pen.widthF(), 1.0) * scale)
+        painter.setPen(pen)
         painter.drawLines(*self._lines.drawargs())
 
 
@@ -197,7 +222,6 @@ class EdgeBuckets:
         empty = np.zeros((0, 2))
         self.segments = [None] * (2 * LEVELS)   # forces the update
         self.set_edges(empty, empty, np.zeros(0, dtype=int))
-
 
 
 class EdgeLayer:
@@ -308,23 +332,3 @@ def no_edges() -> dict[str, Array]:
     return {"layer": empty, "source": empty, "target": empty, "value": np.zeros(0),
             "bucket": empty, "start": np.zeros((0, 2)), "end": np.zeros((0, 2))}
 
-
-def describe_edge(names: list[list[str]], weights: Weights | None, layer: int, source: int,
-                  target: int, gradients: Weights | None = None) -> str:
-    """The hover text of an edge: its weight and the last gradient dE/dw."""
-    start = "+1" if source < 0 else names[layer - 1][source]
-    lines = [f"{'bias' if source < 0 else 'weight'} {start} → {names[layer][target]}"]
-    for label, arrays in (("w", weights), ("last gradient dE/dw", gradients)):
-        if arrays:
-            w, b = arrays[layer - 1]
-            value = b[target] if source < 0 else w[source, target]
-            lines.append(f"{label} = {short_number(value)}")
-    if not gradients:
-        lines.append("no gradient yet")
-    return "\n".join(lines)
-
-
-def short_number(value: float) -> str:
-    """The lecture's 3 truncated decimals, or scientific notation for tiny values."""
-    value = float(value)
-    return number(value, 3) if value == 0 or abs(value) >= 1e-3 else f"{value:.2e}"

@@ -149,3 +149,18 @@ def tile_shape(n_in: int, image_shape: tuple[int, int] | None) -> tuple[int, int
     if image_shape is not None and int(np.prod(image_shape)) == n_in:
         return int(image_shape[0]), int(image_shape[1])
     return grid_shape(n_in)
+
+
+def fitted_range(bounds: Rect, width: float, height: float,
+                 margins: tuple[float, float, float, float]) -> Rect | None:
+    """The view range that shows ``bounds`` whole in a ``width`` x ``height`` pixel view,
+    keeping ``margins`` (left, top, right, bottom) pixels free for texts; one scale for x and
+    y, as the canvas's aspect is locked. None if the view is too small to keep them."""
+    x, y, w, h = bounds
+    left, top, right, bottom = margins
+    free_width, free_height = width - left - right, height - top - bottom
+    if free_width < 20 or free_height < 20:
+        return None
+    scale = max(w / free_width, h / free_height)
+    return (x - left * scale, y - top * scale, w + (left + right) * scale,
+            h + (top + bottom) * scale)

@@ -6,21 +6,23 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtWidgets import QLabel
 
+from nnsim.core.explain import describe_edge, describe_neuron
 from nnsim.core.grid import grid_maps, grid_points
 from nnsim.core.network import Network
 from nnsim.core.snapshot import Snapshot
 from nnsim.ui.canvas_edges import (
     LEVELS,
     buckets,
-    describe_edge,
     edge_index,
     flat_values,
     layer_quotas,
     strongest,
 )
-from nnsim.ui.canvas_layout import NODE_DIAMETER, network_layout, tile_mosaic
-from nnsim.ui.network_canvas import NetworkCanvas, describe_neuron, fill_positions
+from nnsim.ui.canvas_layout import NODE_DIAMETER, fitted_range, network_layout, tile_mosaic
+from nnsim.ui.canvas_nodes import fill_positions
+from nnsim.ui.network_canvas import NetworkCanvas
 from nnsim.ui.palette import LIGHT, PROJECTOR
 
 BIG = [784, 256, 128, 10]
@@ -28,6 +30,16 @@ BIG_ACTS = ["relu", "relu", "softmax"]
 
 
 # -- layout and edge selection: pure functions ---------------------------------------------------
+
+def test_fitted_range_keeps_the_margins_free_at_one_scale():
+    # 10 x 5 units in a 300 x 200 px view, 20 px free on every side: 260 x 160 px remain,
+    # so 10 / 260 units per pixel (the width decides) on both axes.
+    x, y, w, h = fitted_range((0.0, 0.0, 10.0, 5.0), 300, 200, (20, 20, 20, 20))
+    scale = 10 / 260
+    assert (x, y) == pytest.approx((-20 * scale, -20 * scale))
+    assert (w, h) == pytest.approx((300 * scale, 5 + 40 * scale))
+    assert fitted_range((0.0, 0.0, 10.0, 5.0), 50, 50, (20, 20, 20, 20)) is None
+
 
 @pytest.mark.parametrize("sizes", [[2, 3, 1], [2, 8, 8, 1], [64, 32, 16, 10], BIG])
 def test_layout_is_pure_symmetric_and_inside_its_bounds(sizes):
@@ -210,7 +222,8 @@ def test_double_clicking_an_edge_edits_its_weight(canvas, qtbot):
 def test_hovering_explains_neurons_and_edges(small):
     snapshot = hand_snapshot()
     names = [["x1"], ["h1", "h2"], ["out"]]
-    text = describe_neuron(names, ["sigmoid", "sigmoid"], snapshot, 2, 0)
+    text = describe_neuron(names, ["sigmoid", "sigmoid"], snapshot.weights,
+                           snapshot.activations, 2, 0)
     assert text == ("out\nnet = (0.980 x -1.500) + (0.020 x 1.500)\n    = -1.440\n"
                     "out = sigmoid(net) = sigmoid(-1.440) = 0.500")
     edge = describe_edge(names, snapshot.weights, 1, 0, 1, gradients=snapshot.gradients)
@@ -252,7 +265,7 @@ def test_weight_images_replace_the_edges_into_hidden_layers(canvas):
     canvas.set_summary_mode("weight_images")
     canvas.show_snapshot(snapshot)
     assert set(np.unique(canvas.drawn_edges()["layer"])) == {3}
-    tiles = canvas._tiles[1][0].image
+    tiles = canvas._tiles.tiles[1].item.image
     assert tiles.shape == (32 * 10, 10)   # 32 tiles of 8x8, each padded by 1 on every side
     np.testing.assert_allclose(tiles[1:9, 1:9], network.get_weights()[0][0][:, 0].reshape(8, 8))
     canvas.set_summary_mode("edges")
@@ -274,12 +287,12 @@ def test_highlight_dims_the_other_edges(small):
     assert edge_contrast(small) < contrast / 3
     focus = small._edges.focus
     assert focus.counts.sum() == 2   # out's two incoming edges, in full colour
-    assert small._ring.isVisible()
+    assert small._nodes.ring.isVisible()
     small.highlight(1, 0, "delta")   # a hidden delta uses the edges leaving the neuron too
     assert focus.counts.sum() == 2
     small.clear_highlight()
     assert edge_contrast(small) == contrast
-    assert focus.counts.sum() == 0 and not small._ring.isVisible()
+    assert focus.counts.sum() == 0 and not small._nodes.ring.isVisible()
 
 
 def test_gradients_recolour_the_edges(small):
@@ -296,43 +309,82 @@ def test_thumbnails_show_each_hidden_neurons_map(canvas):
     canvas.set_architecture([2, 8, 8, 1], "tanh", True)
     maps = grid_maps(network, grid_points((-1, 1, -1, 1), 20), 20).neuron_maps
     canvas.set_neuron_thumbnails(maps)
-    strips = [item for item in canvas._thumbs if item is not None]
+    strips = [mosaic.item for mosaic in canvas._tiles.thumbs if mosaic is not None]
     assert len(strips) == 2 and all(item.isVisible() for item in strips)
     image = strips[1].image   # 8 tiles of 20x20, padded by 1, the grid's lowest y on top
     np.testing.assert_allclose(image[22 * 3 + 1:22 * 3 + 21, 1:21], maps[1][3][::-1])
+    hover = canvas.view_box.scene().sigMouseMoved.emit
+    hover(canvas.view_box.mapViewToScene(QPointF(*canvas.node_position(2, 5))))
+    big = canvas._tiles.big     # hovering a hidden neuron shows its map large
+    assert big.isVisible()
+    np.testing.assert_allclose(big.image, maps[1][5][::-1])
+    hover(canvas.view_box.mapViewToScene(QPointF(*canvas.node_position(3, 0))))
+    assert not big.isVisible()  # the output has no map
     before = len(canvas.view_box.scene().items())
     canvas.set_neuron_thumbnails(tuple(m * 0.5 for m in maps))
     assert len(canvas.view_box.scene().items()) == before
     canvas.set_neuron_thumbnails(None)
-    assert canvas._thumbs == []
+    assert canvas._tiles.thumbs == []
 
 
-def test_theme_export_fit_and_mismatched_snapshots(small, tmp_path):
+def test_theme_fit_and_an_unfitting_snapshot(small):
     small.set_theme(PROJECTOR)
     assert small._edges.base.curves[-1].opts["pen"].widthF() == 2.0
     small.set_theme(LIGHT)
-    assert small.export_png(str(tmp_path / "net.png")) and (tmp_path / "net.png").stat().st_size
-    assert small.export_svg(str(tmp_path / "net.svg"))
-    assert "<svg" in (tmp_path / "net.svg").read_text()
-    with pytest.raises(OSError, match="folder"):
-        small.export_png(str(tmp_path / "missing" / "net.png"))
     small.view_box.scaleBy((4, 4))
     small.fit_to_window()
     x0, y0, w, h = small._layout.bounds
     (left, right), (top, bottom) = small.view_box.viewRange()
     assert left <= x0 and right >= x0 + w and top <= y0 and bottom >= y0 + h
-    wrong = Snapshot(step=0, epoch=0, loss=0.0, weights=((np.ones((3, 2)), None),))
-    small.show_snapshot(wrong)   # another network's snapshot: a message, no exception
-    assert "another network" in small._message.text()
     with pytest.raises(ValueError, match="activation"):
         small.set_architecture([2, 3, 1], ["sigmoid"], True)
+
+
+def test_a_snapshot_of_another_network_is_not_drawn_and_says_nothing(small):
+    before = small.drawn_edges()
+    picture = small.graphics_view.grab().toImage()
+    wrong = Snapshot(step=0, epoch=0, loss=0.0, weights=((np.ones((64, 32)), None),),
+                     activations=(np.ones(64), np.ones(32)))
+    assert small.show_snapshot(wrong) is False
+    np.testing.assert_array_equal(small.drawn_edges()["value"], before["value"])
+    assert small.graphics_view.grab().toImage() == picture   # the last frame stays
+    texts = [label.text() for label in small.findChildren(QLabel)]
+    assert not any("(" in text or "64" in text or "snapshot" in text for text in texts), texts
+    assert small.show_snapshot(hand_snapshot()) is True
+
+
+def test_headings_and_bias_labels_are_drawn(canvas):
+    canvas.set_architecture([2, 3, 1], "sigmoid", True)
+    for theme in (LIGHT, PROJECTOR, LIGHT):
+        canvas.set_theme(theme)
+        image = canvas.graphics_view.grab().toImage()
+        for layer in (0, 1):   # "+1" inside each bias node: dark ink on the neutral fill
+            assert ink_near(canvas, image, *canvas.node_position(layer, -1), 5) >= 6, theme
+        for layer in range(3):  # a heading above each layer
+            x, _ = canvas.node_position(layer, 0)
+            assert ink_near(canvas, image, x, canvas._layout.caption_y, 12, above=True) >= 15
+
+
+def ink_near(canvas: NetworkCanvas, image, x: float, y: float, half: int,
+             above: bool = False) -> int:
+    """Dark pixels (text, not the light edges and fills) in a box of 2*half+1 pixels around
+    the data point (x, y), or in the box's width just above it."""
+    at = viewport_point(canvas, x, y)
+    rows = range(at.y() - 4 * half, at.y()) if above else range(at.y() - half, at.y() + half + 1)
+    count = 0
+    for py in rows:
+        for px in range(at.x() - 2 * half, at.x() + 2 * half + 1):
+            if 0 <= px < image.width() and 0 <= py < image.height() and \
+                    image.pixelColor(px, py).lightness() < 90:
+                count += 1
+    return count
 
 
 def test_thumbnail_pixels_come_from_the_lookup_table(canvas):
     canvas.set_architecture([2, 3, 1], "sigmoid", True)
     maps = (np.stack([np.zeros((20, 20)), np.full((20, 20), 0.5), np.ones((20, 20))]),)
     canvas.set_neuron_thumbnails(maps)
-    [strip] = [item for item in canvas._thumbs if item is not None]
+    [strip] = [mosaic.item for mosaic in canvas._tiles.thumbs if mosaic is not None]
     image, lut = strip.qimage, np.asarray(strip.lut)
     tile = image.height() // 3
 
@@ -343,3 +395,19 @@ def test_thumbnail_pixels_come_from_the_lookup_table(canvas):
     assert rgb(tile // 2) == tuple(lut[0][:3])            # the lowest value: the table's start
     assert rgb(2 * tile + tile // 2) == tuple(lut[-1][:3])  # the highest: its end
     assert image.pixelColor(0, 0).alpha() == 0              # the NaN frame between tiles: clear
+
+
+def test_zoom_then_fit_gives_back_the_same_picture(canvas):
+    """Texts are laid out for their new size at once: after Fit they sat off-centre, laid
+    out for the zoomed size, until the next frame."""
+    network = Network.from_sizes([2, 8, 8, 1], "tanh", seed=3)
+    trace = network.forward_trace([0.3, -0.7])
+    canvas.set_architecture([2, 8, 8, 1], "tanh", True)
+    canvas.show_snapshot(Snapshot(step=0, epoch=0, loss=0.0, weights=tuple(network.get_weights()),
+                                  activations=(trace.x, *(layer.out for layer in trace.layers))))
+    canvas.fit_to_window()
+    before = canvas.graphics_view.grab().toImage()
+    canvas.view_box.scaleBy((0.25, 0.25))   # zoom in: the values' font grows to its cap
+    canvas.graphics_view.grab()
+    canvas.fit_to_window()
+    assert canvas.graphics_view.grab().toImage() == before

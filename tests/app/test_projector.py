@@ -1,0 +1,94 @@
+"""Projector mode (F5): headings and "+1" stay readable, the lesson's main panel shares the
+screen, and leaving it gives back the very layout and canvas view the teacher had."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Qt
+
+
+def settle(qtbot, app) -> None:
+    """Let the window manager's resizes, the panel widening and the layout restore run."""
+    qtbot.wait(200)
+    last = None
+
+    def stable() -> bool:
+        nonlocal last
+        now = view_state(app)
+        same, last = now == last, now
+        return same
+
+    qtbot.waitUntil(stable, timeout=5000)
+
+
+def view_state(app) -> dict:
+    """What the teacher sees of the canvas and the docks, rounded past float noise."""
+    window, canvas = app.window, app.window.canvas
+    canvas.view_box.scene().prepareForPaint()   # apply a pending range first
+    (x0, x1), (y0, y1) = canvas.view_box.viewRange()
+    return {"range": tuple(round(v, 3) for v in (x0, x1, y0, y1)),
+            "window": window.geometry().getRect(),
+            "canvas": canvas.geometry().getRect(),
+            "docks": {key: dock.geometry().getRect() for key, dock in window.docks.items()
+                      if dock.isVisible()}}
+
+
+def ink(image, x: int, y: int, width: int, height: int) -> int:
+    """Dark pixels (text) in a rectangle of the image, clipped to it."""
+    return sum(image.pixelColor(px, py).lightness() < 90
+               for py in range(max(y, 0), min(y + height, image.height()))
+               for px in range(max(x, 0), min(x + width, image.width())))
+
+
+def drawn_texts(app) -> dict[str, list[int]]:
+    """Ink where each layer's heading (above its nodes) and each "+1" node's text is drawn."""
+    canvas = app.window.canvas
+    image = canvas.graphics_view.grab().toImage()
+
+    def pixel(x: float, y: float):
+        return canvas.graphics_view.mapFromScene(canvas.view_box.mapViewToScene(QPointF(x, y)))
+
+    found: dict[str, list[int]] = {"caption": [], "bias": []}
+    for layer in range(3):   # 2-2-1, biases on the inputs and the hidden layer
+        at = pixel(canvas.node_position(layer, 0)[0], canvas._layout.caption_y)
+        found["caption"].append(ink(image, at.x() - 25, at.y() - 30, 50, 30))
+        if layer < 2:
+            at = pixel(*canvas.node_position(layer, -1))
+            found["bias"].append(ink(image, at.x() - 8, at.y() - 6, 16, 12))
+    return found
+
+
+def assert_texts_drawn(app) -> None:
+    texts = drawn_texts(app)
+    assert len(texts["caption"]) == 3 and len(texts["bias"]) == 2, texts   # 2-2-1 with biases
+    assert min(texts["caption"]) >= 20, texts
+    assert min(texts["bias"]) >= 6, texts
+
+
+def test_projector_round_trip_keeps_the_canvas_and_its_texts(nnsim_app, qtbot):
+    window, presentation = nnsim_app.window, nnsim_app.presentation
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    settle(qtbot, nnsim_app)
+    before = view_state(nnsim_app)
+    assert_texts_drawn(nnsim_app)
+
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: presentation.projector and window.isFullScreen())
+    settle(qtbot, nnsim_app)
+    assert_texts_drawn(nnsim_app)
+    main = window.docks[presentation.main_panel]
+    assert presentation.main_panel == "boundary" and main.isVisible()
+    assert main.width() >= 0.35 * window.width()     # beside the canvas, not a sliver
+    assert [key for key, dock in window.docks.items() if dock.isVisible()] == ["boundary"]
+
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: not presentation.projector and not window.isFullScreen())
+    settle(qtbot, nnsim_app)
+    assert view_state(nnsim_app) == before
+    assert_texts_drawn(nnsim_app)
+
+    # Fit (F) brings a zoomed view back to the whole network.
+    window.canvas.view_box.scaleBy((3, 3))
+    assert view_state(nnsim_app)["range"] != before["range"]
+    qtbot.keyClick(window, Qt.Key.Key_F)
+    assert view_state(nnsim_app)["range"] == before["range"]
