@@ -5,7 +5,7 @@ the default trainer process, every panel of the lesson live) and prints, each mi
 steps per second of that minute and the resident memory of the GUI process and of the
 trainer process.
 
-    QT_QPA_PLATFORM=offscreen python bench/soak.py                      # spiral and MNIST, 30 min each
+    QT_QPA_PLATFORM=offscreen python bench/soak.py        # spiral and MNIST, 30 minutes each
     QT_QPA_PLATFORM=offscreen python bench/soak.py --lessons spiral --minutes 3
 
 Targets (issue "Trust", long runs): the last minute keeps >= 90 % of the first minute's steps/s;

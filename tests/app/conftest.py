@@ -47,3 +47,9 @@ def warnings_shown(window) -> list[str]:
     from PySide6.QtWidgets import QMessageBox
 
     return [box.text() for box in window.findChildren(QMessageBox, "nnsim-warning")]
+
+
+def run_over(controller) -> bool:
+    """The run has ended and its end was handled (history folded, verdict shown): the trainer
+    reports not running before its `finished` reaches the window."""
+    return not controller.is_training and not controller.workspace.status.is_active

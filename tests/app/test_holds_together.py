@@ -15,7 +15,7 @@ from nnsim.app import main as app_main
 from nnsim.core.network import Network
 from nnsim.training.still import still_snapshot
 from nnsim.ui import guard
-from tests.app.conftest import warnings_shown
+from tests.app.conftest import run_over, warnings_shown
 
 
 def test_a_frame_of_the_previous_network_never_reaches_the_canvas(nnsim_app, monkeypatch):
@@ -110,7 +110,7 @@ def test_the_network_beats_the_perceptron_on_xor_whichever_tab_is_shown(nnsim_ap
     assert "comparison" in controller.lesson.panels
     window.docks["truth_table"].raise_()  # the comparison tab is not the one shown
     assert controller.start_training()
-    qtbot.waitUntil(lambda: not controller.is_training, timeout=30_000)
+    qtbot.waitUntil(lambda: run_over(controller), timeout=30_000)
     assert controller.workspace.status.value == "not separable"
     companion = controller.companion
     qtbot.waitUntil(lambda: not companion.trainer.is_running, timeout=60_000)
@@ -128,7 +128,7 @@ def test_a_session_that_fails_late_leaves_the_trained_work(nnsim_app, qtbot, tmp
     controller.load_lesson_safely("spiral")
     controller.settings.epochs = 3
     assert controller.start_training()
-    qtbot.waitUntil(lambda: not controller.is_training, timeout=30_000)
+    qtbot.waitUntil(lambda: run_over(controller), timeout=30_000)
     weights = [W.copy() for W, _ in controller.weights()]
     epochs = controller.history.epochs
     assert epochs == 3
@@ -189,7 +189,7 @@ def test_loading_the_pretrained_model_is_undoable(nnsim_app, qtbot):
     controller.load_lesson_safely("digits")
     controller.settings.epochs = 2
     assert controller.start_training()
-    qtbot.waitUntil(lambda: not controller.is_training, timeout=60_000)
+    qtbot.waitUntil(lambda: run_over(controller), timeout=60_000)
     trained = [W.copy() for W, _ in controller.weights()]
     assert controller.history.epochs == 2
     window.action_pretrained.trigger()

@@ -12,7 +12,7 @@ from PySide6.QtCore import QThread
 from nnsim.core.lessons import list_lessons
 from nnsim.core.network import Network
 from nnsim.core.perceptron import Perceptron
-from tests.app.conftest import warnings_shown
+from tests.app.conftest import run_over, warnings_shown
 
 
 def test_opens_on_backprop_xor_with_its_panels(nnsim_app):
@@ -51,7 +51,7 @@ def test_xor_trains_below_0_05_then_stops(nnsim_app, qtbot):
                     and controller.last_snapshot.metrics.get("loss", 1.0) < 0.05
                     and controller.last_snapshot.epoch > 0, timeout=60_000)
     assert controller.stop_training()
-    qtbot.waitUntil(lambda: not controller.is_training, timeout=2000)
+    qtbot.waitUntil(lambda: run_over(controller), timeout=2000)
     predictions = controller.model.predict(controller.data.X_train)[:, 0]
     assert ((predictions >= 0.5) == controller.data.y_train.astype(bool)).all()
     assert controller.history["loss"][-1] < 0.05
@@ -133,7 +133,7 @@ def test_an_error_during_training_is_shown_and_the_window_stays_usable(nnsim_app
                                 for text in warnings_shown(nnsim_app.window)), timeout=10_000)
     for (W, _), (W0, _) in zip(controller.network().get_weights(), weights, strict=True):
         np.testing.assert_array_equal(W, W0)
-    qtbot.waitUntil(lambda: not controller.is_training, timeout=2000)
+    qtbot.waitUntil(lambda: run_over(controller), timeout=2000)
     monkeypatch.undo()
     assert controller.load_lesson_safely("perceptron-and")
 

@@ -35,5 +35,5 @@ def test_a_thread_trainer_keeps_the_budget_and_halves_it_for_big_nets(thread_app
     assert controller.load_lesson_safely("backprop-xor")
     controller.settings.epochs = 0
     controller.start_training()
-    qtbot.waitUntil(lambda: controller.last_snapshot.step > 100, timeout=10_000)
+    qtbot.waitUntil(lambda: controller.last_snapshot.step > 100, timeout=30_000)
     assert controller.stop_training(2000)
