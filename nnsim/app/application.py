@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from nnsim.app.controller import AppController
 from nnsim.app.dialogs import PreferencesDialog, show_about, show_shortcuts
+from nnsim.app.figures import copy_figure
 from nnsim.app.lazy_view import LazyView
 from nnsim.app.main_window import MainWindow
 from nnsim.app.messages import warn
@@ -41,6 +42,7 @@ class NnsimApp:
         w.action_preferences.triggered.connect(self.edit_preferences)
         w.action_reset_layout.triggered.connect(w.reset_layout)
         w.action_export.triggered.connect(self.export_dialog)
+        w.action_copy_figure.triggered.connect(lambda: copy_figure(w))
         w.action_open_lesson.triggered.connect(self.open_lesson_dialog)
         w.action_open_dataset.triggered.connect(self.open_dataset_dialog)
         self.controller.lesson_loaded.connect(self._on_lesson_loaded)

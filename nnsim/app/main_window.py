@@ -238,6 +238,8 @@ class MainWindow(QMainWindow):
         self.action_quit = self._action("&Quit", Key.Quit, "Close nnsim")
         self.action_undo = self._action("&Undo", Key.Undo, "Undo the last weight change")
         self.action_redo = self._action("&Redo", Key.Redo, "Redo the weight change")
+        self.action_copy_figure = self._action("&Copy figure", "Ctrl+Shift+C",
+                                               "Copy the panel under the mouse as a picture")
         self.action_preferences = self._action("&Preferences…", Key.Preferences,
                                                "Theme and drawing settings")
         self.action_train = self._action("&Train", "Space", "Train or pause", checkable=True)
@@ -282,6 +284,8 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu("&Edit")
         for action in (self.action_undo, self.action_redo):
             edit_menu.addAction(action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.action_copy_figure)
         edit_menu.addSeparator()
         edit_menu.addAction(self.action_preferences)
         train_menu = bar.addMenu("&Train")

@@ -17,7 +17,7 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSizeF
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRectF, QSizeF
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
@@ -117,7 +117,7 @@ def _draw(source: Source, painter: QPainter, size: QSizeF) -> None:
         painter.setRenderHints(source.renderHints(), True)
         source.render(painter, target, source.viewport().rect())
     elif isinstance(source, QWidget):
-        source.render(painter)
+        source.render(painter, QPoint(0, 0))  # PySide6 wants the offset with a painter
     else:
         _prepare(source.scene())
         source.scene().render(painter, target, source.sceneBoundingRect())
@@ -130,8 +130,19 @@ def _prepare(scene: object) -> None:
         prepare()
 
 
-def _png(source: Source, size: QSizeF, width: int, background: Background,
-         path: Path) -> bytes:
+def render_image(source: Source, width: int | None = None, *,
+                 background: Background = None) -> QImage:
+    """``source`` as shown, as a picture ``width`` pixels wide (default twice its on-screen
+    width): what Edit > Copy figure puts on the clipboard. Raises FigureExportError."""
+    size = _size(source)
+    if size.width() < 1 or size.height() < 1:
+        raise FigureExportError("clipboard", "the figure has no size yet (show the panel first)")
+    pixels = width or min(max(round(SCREEN_SCALE * size.width()), MIN_WIDTH), MAX_WIDTH)
+    return _render(source, size, int(pixels), background, Path("clipboard"))
+
+
+def _render(source: Source, size: QSizeF, width: int, background: Background,
+            path: Path) -> QImage:
     ratio = width / size.width()
     height = max(1, round(size.height() * ratio))
     image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
@@ -147,6 +158,12 @@ def _png(source: Source, size: QSizeF, width: int, background: Background,
     finally:
         painter.end()
     image.setDevicePixelRatio(1.0)  # the file holds plain pixels
+    return image
+
+
+def _png(source: Source, size: QSizeF, width: int, background: Background,
+         path: Path) -> bytes:
+    image = _render(source, size, width, background, path)
     return _encode(path, lambda device: image.save(device, "PNG"))
 
 

@@ -245,3 +245,24 @@ def test_the_network_editor_is_one_click_away_and_open_in_the_architecture_lesso
     for name in ("moons", "spiral"):
         controller.load_lesson_safely(name)
         assert window.docks["editor"].isVisible(), name
+
+
+def test_copy_figure_puts_the_focused_panel_on_the_clipboard(nnsim_app, qtbot):
+    from PySide6.QtGui import QGuiApplication, QImage
+
+    window = nnsim_app.window
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    window.docks["boundary"].raise_()
+    window.boundary.setFocus()
+    QGuiApplication.clipboard().clear()
+    QTest.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    image = QGuiApplication.clipboard().image()
+    assert not image.isNull()
+    assert image.width() == 2 * window.boundary.width()  # twice its size on screen
+    assert abs(image.height() - 2 * window.boundary.height()) <= 1
+    rgb = image.convertToFormat(QImage.Format.Format_RGB32)
+    colours = {rgb.pixel(x, y) for x in range(0, rgb.width(), 7) for y in range(0, rgb.height(), 7)}
+    assert len(colours) > 20  # the heatmap, points and axes, not a blank picture
+    assert "boundary" in window.statusBar().currentMessage()
