@@ -13,11 +13,11 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QResizeEvent
-from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnsim.core.history import EPOCH_KEY
+from nnsim.ui.figure_export import export_figure
 from nnsim.ui.guard import guarded
 from nnsim.ui.palette import (
     LIGHT,
@@ -305,43 +305,18 @@ class CurvesPlot(QWidget):
 
     # -- export ----------------------------------------------------------------------------
 
-    def export_png(self, path: str | Path, scale: float = 2.0) -> None:
-        """Save both plots as a PNG, ``scale`` times the on-screen size (sharp on slides)."""
-        source = self._export_source()
-        image = QImage((source.size() * scale).toSize(), QImage.Format.Format_ARGB32)
-        image.setDevicePixelRatio(scale)
-        image.fill(QColor(*self._theme.background))
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.graphics.scene().render(painter, QRectF(QPointF(0, 0), source.size()), source)
-        painter.end()
-        if not image.save(str(path), "PNG"):
-            raise OSError(f"could not write the image {str(path)!r}: check that the folder "
-                          "exists and is writable")
+    def export_png(self, path: str | Path, width: int | None = None) -> None:
+        """Save both plots as a PNG ``width`` pixels wide (default twice the on-screen size,
+        sharp on slides; same look at any width). Raises FigureExportError (an OSError)."""
+        self._export_source()
+        export_figure(self.graphics.ci, path, width, background=self._theme.background,
+                      title="nnsim training curves")
 
     def export_svg(self, path: str | Path) -> None:
-        """Save both plots as an SVG drawing (scalable, for slides and papers).
-
-        Qt's own SVG generator draws the scene: pyqtgraph 0.14's SVGExporter fails on the
-        closed paths Qt 6.11 writes (pyqtgraph issue #3495).
-        """
-        source = self._export_source()
-        target = QRectF(QPointF(0, 0), source.size())
-        generator = QSvgGenerator(QSvgGenerator.SvgVersion.Svg11)  # 1.1 keeps clip paths
-        generator.setFileName(str(path))
-        generator.setResolution(self.logicalDpiX())  # fonts in points come out as on screen
-        generator.setSize(source.size().toSize())
-        generator.setViewBox(target)
-        generator.setTitle("nnsim training curves")
-        painter = QPainter()
-        if not painter.begin(generator):
-            raise OSError(f"could not write the drawing {str(path)!r}: check that the folder "
-                          "exists and is writable")
-        try:
-            painter.fillRect(target, QColor(*self._theme.background))
-            self.graphics.scene().render(painter, target, source)
-        finally:
-            painter.end()
+        """Save both plots as an SVG drawing (scalable, for slides and papers)."""
+        self._export_source()
+        export_figure(self.graphics.ci, path, background=self._theme.background,
+                      title="nnsim training curves")
 
     def _export_source(self) -> QRectF:
         """The scene rectangle holding both plots (laid out, even if never shown)."""

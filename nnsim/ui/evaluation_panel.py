@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnsim.core import metrics
+from nnsim.ui.figure_export import export_figure
 from nnsim.ui.palette import LIGHT, NEGATIVE, POSITIVE, Theme
 
 COLUMNS = ("precision", "recall", "f1-score", "support")
@@ -234,9 +235,11 @@ class EvaluationPanel(QWidget):
             self._build_matrix(len(self.counts))
             self._draw_matrix()
 
-    def export_png(self, path: str | Path) -> bool:
-        """Save the panel as it looks now; False if the file could not be written."""
-        return self.grab().save(str(path), "PNG")
+    def export_png(self, path: str | Path, width: int | None = None) -> bool:
+        """Save the panel as it looks now, ``width`` pixels wide (default twice its size on
+        screen). Raises FigureExportError (an OSError) naming the file and the problem."""
+        export_figure(self, path, width)
+        return True
 
     # -- drawing -----------------------------------------------------------------------------
 

@@ -86,6 +86,8 @@ def test_export_png_and_dark_theme(qtbot, panel, tmp_path):
     assert panel.export_png(path)
     from PySide6.QtGui import QImage
 
-    image = QImage(str(path))
-    assert (image.width(), image.height()) == (panel.width(), panel.height())
+    image = QImage(str(path))  # twice the panel's size on screen, for slides
+    assert (image.width(), image.height()) == (2 * panel.width(), 2 * panel.height())
+    assert panel.export_png(tmp_path / "wide.png", width=3000)
+    assert QImage(str(tmp_path / "wide.png")).width() == 3000
     assert tuple(panel.heatmap.image[0, 2]) == DARK.background
