@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths, Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from nnsim.app.controller import AppController
 from nnsim.app.dialogs import PreferencesDialog, show_about, show_shortcuts
@@ -17,6 +17,7 @@ from nnsim.app.presentation import Presentation
 from nnsim.app.session_io import SessionFiles
 from nnsim.core.lessons import list_lessons
 from nnsim.ui import guard
+from nnsim.ui.figure_export import MAX_WIDTH
 
 DEFAULT_LESSON = "backprop-xor"
 
@@ -92,11 +93,17 @@ class NnsimApp:
         folder = QFileDialog.getExistingDirectory(
             self.window, "Export figures to",
             QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation))
-        if folder:
-            self.export_figures(Path(folder))
+        if not folder:
+            return
+        width, chosen = QInputDialog.getInt(
+            self.window, "Export figures", "PNG width in pixels (the same look at any width; "
+            "0 = twice the size on screen):", 0, 0, MAX_WIDTH, 320)
+        if chosen:
+            self.export_figures(Path(folder), width or None)
 
-    def export_figures(self, folder: Path) -> list[Path]:
-        """The canvas and every plot with an exporter, as PNG and SVG."""
+    def export_figures(self, folder: Path, width: int | None = None) -> list[Path]:
+        """The canvas and every plot with an exporter, as PNG (``width`` pixels wide, or twice
+        the size on screen) and SVG."""
         written: list[Path] = []
         targets = {"network": self.window.canvas, **self.window.views}
         try:
@@ -110,7 +117,10 @@ class NnsimApp:
                     if export is None:
                         continue
                     path = folder / f"nnsim-{name}.{suffix}"
-                    export(str(path))
+                    if suffix == "png" and width is not None:
+                        export(str(path), width=width)
+                    else:
+                        export(str(path))
                     written.append(path)
         except OSError as error:
             warn(self.window, "Cannot export", f"{error.filename or folder}: "

@@ -135,3 +135,16 @@ def test_smoke_mode_trains_and_writes_a_screenshot(tmp_path):
     # The smoke run's pretend screen is 1280x800 (nnsim.app.offscreen): the window fills it
     # and stays inside it.
     assert 1200 <= image.width() <= 1280 and 700 <= image.height() <= 800
+
+
+def test_export_figures_at_a_chosen_width_keeps_each_panels_aspect(nnsim_app, tmp_path):
+    from PySide6.QtGui import QImage
+
+    written = nnsim_app.export_figures(tmp_path, width=2400)
+    pngs = [path for path in written if path.suffix == ".png"]
+    assert {"nnsim-network.png", "nnsim-boundary.png", "nnsim-curves.png"} <= \
+        {path.name for path in pngs}
+    for path in pngs:
+        image = QImage(str(path))
+        assert image.width() == 2400, path.name
+        assert image.height() > 100, path.name
