@@ -61,7 +61,9 @@ class FrameViews(QObject):
         w.canvas.set_architecture(network.sizes, [layer.activation.name for layer in
                                                   network.layers],
                                   [layer.bias is not None for layer in network.layers],
-                                  image_shape=data.image_shape)
+                                  image_shape=data.image_shape,
+                                  classes=[str(c) for c in range(data.n_classes)]
+                                  if data.n_classes == network.sizes[-1] > 1 else None)
         w.curves.clear(settings.epochs)
         self._curves_epochs = -1
         w.editor.set_architecture(network.sizes[0], [layer.spec() for layer in network.layers])

@@ -22,14 +22,19 @@ SYMBOLS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu", "leaky_relu": "
            "elu": "elu", "step": "step", "linear": "linear", "softmax": "softmax"}
 
 
-def neuron_names(sizes: Sequence[int]) -> list[list[str]]:
-    """Labels per layer: x1.. for inputs, h1.. for one hidden layer (h1_1.. for several), o1..."""
+def neuron_names(sizes: Sequence[int], classes: Sequence[str] | None = None
+                 ) -> list[list[str]]:
+    """Labels per layer: x1.. for inputs, h1.. for one hidden layer (h1_1.. for several), o1..
+    for outputs, or the class each output stands for when ``classes`` names them ("0".."9")."""
     hidden = len(sizes) - 2
     names = [[f"x{i + 1}" for i in range(sizes[0])]]
     for layer in range(1, len(sizes) - 1):
         prefix = "h" if hidden == 1 else f"h{layer}_"
         names.append([f"{prefix}{j + 1}" for j in range(sizes[layer])])
-    names.append([f"o{j + 1}" for j in range(sizes[-1])] if sizes[-1] > 1 else ["out"])
+    if classes is not None and len(classes) == sizes[-1] > 1:
+        names.append([str(name) for name in classes])
+    else:
+        names.append([f"o{j + 1}" for j in range(sizes[-1])] if sizes[-1] > 1 else ["out"])
     return names
 
 

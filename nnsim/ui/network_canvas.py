@@ -101,8 +101,10 @@ class NetworkCanvas(QWidget):
 
     def set_architecture(self, sizes: Sequence[int], activations: str | Sequence[str],
                          has_bias: bool | Sequence[bool],
-                         image_shape: tuple[int, int] | None = None) -> None:
-        """Build every item for this network; drawing starts with the next snapshot."""
+                         image_shape: tuple[int, int] | None = None,
+                         classes: Sequence[str] | None = None) -> None:
+        """Build every item for this network; drawing starts with the next snapshot.
+        ``classes`` labels the outputs by the class each stands for (MNIST's 0..9)."""
         sizes = [int(n) for n in sizes]
         n_layers = len(sizes) - 1
         acts = [activations] * n_layers if isinstance(activations, str) else list(activations)
@@ -116,7 +118,7 @@ class NetworkCanvas(QWidget):
         self._sizes, self._activations, self._has_bias = sizes, acts, [bool(b) for b in bias]
         self._image_shape = tuple(image_shape) if image_shape is not None else None
         self._snapshot, self._gradients, self._highlight, self._maps = None, None, None, None
-        self._names = neuron_names(sizes)
+        self._names = neuron_names(sizes, classes)
         self._index = edge_index(sizes, self._has_bias)
         self._n_edges = sum(len(index.source) for index in self._index)
         self._toolbar.show_summary_controls(self._n_edges > EDGE_LIMITS[0] or max(sizes) > 40)

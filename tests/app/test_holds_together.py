@@ -266,3 +266,12 @@ def test_copy_figure_puts_the_focused_panel_on_the_clipboard(nnsim_app, qtbot):
     colours = {rgb.pixel(x, y) for x in range(0, rgb.width(), 7) for y in range(0, rgb.height(), 7)}
     assert len(colours) > 20  # the heatmap, points and axes, not a blank picture
     assert "boundary" in window.statusBar().currentMessage()
+
+
+def test_digit_outputs_are_labelled_by_the_digit_they_stand_for(nnsim_app):
+    controller, canvas = nnsim_app.controller, nnsim_app.window.canvas
+    for name in ("digits", "mnist-keras"):
+        controller.load_lesson_safely(name)
+        assert canvas._names[-1] == [str(d) for d in range(10)], name
+    controller.load_lesson_safely("backprop-xor")
+    assert canvas._names[-1] == ["out"]
