@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -73,5 +74,13 @@ class LazyView(QWidget, Generic[View]):
 
     @guarded()
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
-        self.view  # noqa: B018 - built on first show
         super().showEvent(event)
+        if self._view is None:
+            # Built just after, not inside the show: a dock shown by QMainWindow.restoreState
+            # must not change the layout Qt is still restoring (it crashed the process when
+            # leaving projector mode on a lesson whose inspector tab had never been shown).
+            QTimer.singleShot(0, self, self._build_if_shown)
+
+    def _build_if_shown(self) -> None:
+        if self._view is None and self.isVisible():
+            self.view  # noqa: B018 - built on first show

@@ -69,6 +69,7 @@ class Presentation:
         self._restore_panels = False
         self._normal_size: QSize | None = None
         self._settling = False   # just left projector mode: the window may still change
+        self._restoring = False  # inside _restore_layout
         self._was_maximized = False
         self._watch = _ResizeWatch(window, self._on_window_resized)
         window.action_projector.toggled.connect(self.set_projector)
@@ -165,10 +166,18 @@ class Presentation:
 
     def _restore_layout(self) -> None:
         """The window's size and the docks as they were before projector mode (or the
-        lesson's docks, if it changed)."""
+        lesson's docks, if it changed). Never re-entered: restoreState resizes the window,
+        and a restoreState inside another one crashed Qt (segmentation fault)."""
         window = self.window
-        if self.projector or not self._settling or window.isFullScreen():
+        if self.projector or not self._settling or window.isFullScreen() or self._restoring:
             return
+        self._restoring = True
+        try:
+            self._restore_now(window)
+        finally:
+            self._restoring = False
+
+    def _restore_now(self, window: MainWindow) -> None:
         screen = window.screen()
         # Minimum sizes still laid out for the projector's fonts grow the window on its way
         # back (800 px high came back 830); the window manager may not have left full screen.
@@ -183,9 +192,10 @@ class Presentation:
         window.canvas.fit_to_window()
 
     def _on_window_resized(self) -> None:
-        """The window manager gave the window its new size: lay the docks out for it."""
+        """The window manager gave the window its new size: lay the docks out for it, just
+        after the resize event (never inside it: restoring docks resizes the window)."""
         if self.projector:
             if self.window.isFullScreen():
-                self._widen_main_panel()
-        else:
-            self._restore_layout()
+                QTimer.singleShot(0, self.window, self._widen_main_panel)
+        elif not self._restoring:
+            QTimer.singleShot(0, self.window, self._restore_layout)

@@ -3,7 +3,11 @@ screen, and leaving it gives back the very layout and canvas view the teacher ha
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtTest import QTest
+
+from nnsim.core.lessons import list_lessons
 
 
 def settle(qtbot, app) -> None:
@@ -92,3 +96,24 @@ def test_projector_round_trip_keeps_the_canvas_and_its_texts(nnsim_app, qtbot):
     assert view_state(nnsim_app)["range"] != before["range"]
     qtbot.keyClick(window, Qt.Key.Key_F)
     assert view_state(nnsim_app)["range"] == before["range"]
+
+
+@pytest.mark.parametrize("name", [lesson.name for lesson in list_lessons()])
+def test_projector_round_trip_on_every_lesson_keeps_the_window(nnsim_app, qtbot, name):
+    """F5 twice on each lesson: leaving projector mode restored the dock layout from inside a
+    resize event while restoreState itself resized the window, and Qt crashed (moons, spiral)."""
+    from tests.app.tour import check_views_show
+
+    window, controller = nnsim_app.window, nnsim_app.controller
+    assert controller.load_lesson_safely(name)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    panels = {key for key, dock in window.docks.items() if dock.isVisible()}
+    QTest.keyClick(window, Qt.Key.Key_F5)
+    qtbot.wait(300)
+    assert nnsim_app.presentation.projector and window.isFullScreen()
+    QTest.keyClick(window, Qt.Key.Key_F5)
+    qtbot.wait(1200)  # the layout is restored again as the window settles
+    assert not nnsim_app.presentation.projector
+    assert {key for key, dock in window.docks.items() if dock.isVisible()} == panels
+    check_views_show(nnsim_app, name)
