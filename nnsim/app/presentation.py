@@ -106,6 +106,11 @@ class Presentation:
         self.settings.setValue("view/scale", self.scale)
         self.apply()
 
+    def _projected(self, key: str) -> bool:
+        """Shown in projector mode: the lesson's main panel, and its digit pad if it has one
+        (the class watches what is drawn on it)."""
+        return key == self.main_panel or (key == "digits" and key in self.lesson_panels)
+
     def _widen_main_panel(self) -> None:
         dock = self.window.docks.get(self.main_panel or "")
         if self.projector and dock is not None and dock.isVisible():
@@ -122,7 +127,7 @@ class Presentation:
             return
         self._lesson_changed = True
         for key, dock in self.window.docks.items():
-            dock.setVisible(key == main_panel)
+            dock.setVisible(self._projected(key))
         if main_panel in self.window.docks:
             self.window.docks[main_panel].raise_()
             QTimer.singleShot(50, self.window, self._widen_main_panel)
@@ -139,7 +144,7 @@ class Presentation:
             self._was_maximized = window.isMaximized()
             self._lesson_changed = False
             for key, dock in window.docks.items():
-                dock.setVisible(key == self.main_panel)
+                dock.setVisible(self._projected(key))
             window.showFullScreen()
             # The theme after: its larger minimum sizes would grow the window, and Qt would
             # remember that size as the one to go back to.

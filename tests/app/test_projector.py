@@ -117,3 +117,16 @@ def test_projector_round_trip_on_every_lesson_keeps_the_window(nnsim_app, qtbot,
     assert not nnsim_app.presentation.projector
     assert {key for key, dock in window.docks.items() if dock.isVisible()} == panels
     check_views_show(nnsim_app, name)
+
+
+@pytest.mark.parametrize("name", ["digits", "mnist-keras"])
+def test_projector_mode_keeps_the_digit_pad_beside_the_main_panel(nnsim_app, qtbot, name):
+    window = nnsim_app.window
+    nnsim_app.controller.load_lesson_safely(name)
+    nnsim_app.presentation.set_projector(True)
+    qtbot.wait(200)
+    shown = {key for key, dock in window.docks.items() if dock.isVisible()}
+    assert shown == {"curves", "digits"}  # the main panel (curves) and the pad
+    assert not window.docks["digits"].visibleRegion().isEmpty()
+    nnsim_app.presentation.set_projector(False)
+    qtbot.wait(300)
