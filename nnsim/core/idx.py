@@ -3,17 +3,26 @@
 An IDX file is a big-endian header followed by raw bytes: a magic number (2051 for unsigned-byte
 images of 3 dimensions, 2049 for unsigned-byte labels of 1 dimension), then one 32-bit size per
 dimension, then the data. See http://yann.lecun.com/exdb/mnist/.
+
+The header's sizes are checked against ``nnsim.core.limits`` (MAX_IDX_ITEMS, MAX_INPUTS pixels
+per image, MAX_IDX_BYTES) before any data is read, and the data is read in chunks up to one
+byte past what the header announces: a small gzip file that unpacks to gigabytes costs no
+more memory than the largest real MNIST file. Every problem is a ``DatasetError``.
 """
 
 from __future__ import annotations
 
 import gzip
+import math
+import os
 import zlib
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
 from nnsim.core.errors import DatasetError
+from nnsim.core.limits import MAX_IDX_BYTES, MAX_IDX_ITEMS, MAX_INPUTS
 
 IMAGES_MAGIC = 2051
 LABELS_MAGIC = 2049
@@ -22,6 +31,7 @@ N_CLASSES = 10
 
 _HEADER = np.dtype(">u4")
 _GZIP_SIGNATURE = b"\x1f\x8b"
+_CHUNK = 1 << 20
 
 # Stem names as published, and the dotted spelling some mirrors use.
 _STEMS = {
@@ -32,51 +42,101 @@ _STEMS = {
 }
 
 
-def _read_bytes(path: Path) -> bytes:
-    """The file's contents, decompressed when it starts with the gzip signature."""
+def _open(path: Path) -> BinaryIO:
+    """The file as a stream, unpacked on the fly when it starts with the gzip signature."""
     try:
-        raw = path.read_bytes()
+        stream: BinaryIO = path.open("rb")
     except OSError as error:
         raise DatasetError(f"{path}: cannot read the file ({error}).") from error
-    if not raw.startswith(_GZIP_SIGNATURE):
-        return raw
     try:
-        return gzip.decompress(raw)
+        compressed = stream.read(2) == _GZIP_SIGNATURE
+        stream.seek(0)
+    except OSError as error:
+        stream.close()
+        raise DatasetError(f"{path}: cannot read the file ({error}).") from error
+    if compressed:
+        stream.close()
+        return gzip.open(path, "rb")  # type: ignore[return-value]  # closes its own file
+    return stream
+
+
+def _read_up_to(path: Path, stream: BinaryIO, count: int) -> memoryview:
+    """At most ``count`` bytes (a bound the caller has checked) into one buffer, read in
+    chunks: a gzip bomb is never unpacked past the cap, and nothing is copied twice."""
+    buffer = bytearray(count)
+    view, filled = memoryview(buffer), 0
+    try:
+        while filled < count:
+            read = stream.readinto(view[filled:filled + _CHUNK])
+            if not read:
+                break
+            filled += read
     except (OSError, EOFError, zlib.error) as error:
         raise DatasetError(
             f"{path}: the gzip data is damaged or incomplete ({error}). "
             "Download the file again, or unpack it with another tool."
         ) from error
+    return view[:filled]
 
 
-def _parse(path: Path, expected_magic: int, n_dims: int, what: str) -> tuple[np.ndarray, bytes]:
-    """Check the header of an unsigned-byte IDX file; return its sizes and the data bytes."""
-    data = _read_bytes(path)
-    header_size = 4 * (1 + n_dims)
-    if len(data) >= 4:
-        magic = int(np.frombuffer(data, dtype=_HEADER, count=1)[0])
-        if magic != expected_magic:
+def _parse(path: Path, expected_magic: int, n_dims: int, what: str
+           ) -> tuple[list[int], memoryview]:
+    """Check the header of an unsigned-byte IDX file, then read exactly the data it announces
+    (its sizes checked against the limits first); return the sizes and the data bytes."""
+    stream = _open(path)
+    with stream:
+        header_size = 4 * (1 + n_dims)
+        header = _read_up_to(path, stream, header_size)
+        if len(header) >= 4:
+            magic = int(np.frombuffer(header, dtype=_HEADER, count=1)[0])
+            if magic != expected_magic:
+                raise DatasetError(
+                    f"{path}: magic number is {magic}, expected {expected_magic} for an IDX "
+                    f"{what} file. Check that images and labels files are not swapped and that "
+                    "the file is MNIST IDX."
+                )
+        if len(header) < header_size:
             raise DatasetError(
-                f"{path}: magic number is {magic}, expected {expected_magic} for an IDX {what} "
-                "file. Check that images and labels files are not swapped and that the file is "
-                "MNIST IDX."
+                f"{path}: the file is {len(header)} bytes long, too short for an IDX {what} "
+                f"header ({header_size} bytes). The file is truncated or not an IDX file."
             )
-    if len(data) < header_size:
-        raise DatasetError(
-            f"{path}: the file is {len(data)} bytes long, too short for an IDX {what} header "
-            f"({header_size} bytes). The file is truncated or not an IDX file."
-        )
-    sizes = np.frombuffer(data, dtype=_HEADER, count=n_dims, offset=4).astype(np.int64)
-    payload = data[header_size:]
-    expected_bytes = int(np.prod(sizes))
+        sizes = [int(size) for size in np.frombuffer(header, dtype=_HEADER, offset=4)]
+        _check_sizes(path, sizes, what)
+        expected_bytes = math.prod(sizes)
+        wanted = expected_bytes + 1  # one more byte tells a file longer than announced
+        if not isinstance(stream, gzip.GzipFile):  # no buffer larger than the file
+            wanted = min(wanted, max(os.fstat(stream.fileno()).st_size - header_size, 0))
+        payload = _read_up_to(path, stream, wanted)
     if len(payload) != expected_bytes:
         shape = " x ".join(str(size) for size in sizes)
-        problem = "truncated" if len(payload) < expected_bytes else "longer than its header says"
+        if len(payload) < expected_bytes:
+            problem, follow = "truncated", f"but {len(payload)} follow"
+        else:
+            problem, follow = "longer than its header says", "but more follow"
         raise DatasetError(
             f"{path}: the file is {problem}: the header announces {shape} = {expected_bytes} "
-            f"bytes of {what}, but {len(payload)} follow. Download the file again."
+            f"bytes of {what}, {follow}. Download the file again."
         )
     return sizes, payload
+
+
+def _check_sizes(path: Path, sizes: list[int], what: str) -> None:
+    """The header's sizes within the limits, before any data is read."""
+    count = sizes[0]
+    if count == 0:
+        raise DatasetError(f"{path}: no {what} (the header announces 0). "
+                           "Choose a file that holds some.")
+    if count > MAX_IDX_ITEMS:
+        raise DatasetError(f"{path}: the header announces {count:,} {what}, more than the "
+                           f"{MAX_IDX_ITEMS:,} nnsim reads. The file is damaged or too large.")
+    if len(sizes) == 3:
+        rows, cols = sizes[1:]
+        if not 1 <= rows * cols <= MAX_INPUTS:
+            raise DatasetError(f"{path}: images of {rows} x {cols} pixels; expected 1 to "
+                               f"{MAX_INPUTS:,} pixels each (MNIST's are 28 x 28).")
+    if math.prod(sizes) > MAX_IDX_BYTES:
+        raise DatasetError(f"{path}: the header announces {math.prod(sizes):,} bytes of "
+                           f"{what}, more than the {MAX_IDX_BYTES:,} nnsim reads.")
 
 
 def read_idx_images(
@@ -88,7 +148,7 @@ def read_idx_images(
     """
     path = Path(path)
     sizes, payload = _parse(path, IMAGES_MAGIC, 3, "images")
-    n, rows, cols = (int(size) for size in sizes)
+    n, rows, cols = sizes
     if image_shape is not None and (rows, cols) != tuple(image_shape):
         raise DatasetError(
             f"{path}: images are {rows} x {cols} pixels, expected "

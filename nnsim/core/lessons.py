@@ -2,7 +2,8 @@
 
 A lesson names its model, dataset, hyper-parameters, seed, panels and presenter notes; where the
 lecture gives initial weights, the file holds them. Every problem in a file is reported as one
-``LessonError`` naming the file, the key, what was expected and how to fix it.
+``LessonError`` naming the file, the key, what was expected and how to fix it; every number is
+checked against its range in ``nnsim.core.limits`` before anything is built.
 """
 
 from __future__ import annotations
@@ -14,11 +15,29 @@ from typing import Any
 
 import numpy as np
 
-from nnsim.core.activations import activation_names
 from nnsim.core.datasets import dataset_names, load_dataset, train_test_split
 from nnsim.core.errors import DatasetError, LessonError
+from nnsim.core.fields import Fields, show
 from nnsim.core.initializers import initializer_names
 from nnsim.core.layers import Dense
+from nnsim.core.lesson_checks import (
+    check_weight_shapes,
+    dataset_options,
+    layer_tables,
+    not_a_lesson,
+    probe,
+    read_layer,
+)
+from nnsim.core.limits import (
+    LEARNING_RATE_RANGE,
+    MAX_ABS_VALUE,
+    MAX_BATCH_SIZE,
+    MAX_EPOCHS,
+    MAX_LESSON_BYTES,
+    MAX_SEED,
+    MOMENTUM_RANGE,
+    ORDER_RANGE,
+)
 from nnsim.core.losses import loss_names
 from nnsim.core.network import Network
 from nnsim.core.optimizers import SGD
@@ -136,121 +155,29 @@ class Lesson:
 # -- reading files ---------------------------------------------------------------------------
 
 
-class _Reader:
-    """Reads typed keys from a TOML table, raising LessonError that names file and key."""
-
-    def __init__(self, path: Path, table: dict[str, Any], prefix: str = "") -> None:
-        self.path, self.table, self.prefix = path, table, prefix
-
-    def fail(self, key: str, problem: str, fix: str) -> LessonError:
-        return LessonError(f"{self.path.name}: key '{self.prefix}{key}': {problem}. {fix}")
-
-    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ...,
-            choices: tuple[str, ...] | list[str] | None = None) -> Any:
-        if key not in self.table:
-            if default is ...:
-                raise self.fail(key, "missing", f"Add it to the file ({_kind_name(kind)}).")
-            return default
-        value = self.table[key]
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or (isinstance(value, bool) and kind in (int, float)):
-            raise self.fail(key, f"expected {_kind_name(kind)}, got {value!r}",
-                            f"Write it as {_kind_name(kind)}.")
-        if choices is not None and value not in choices:
-            raise self.fail(key, f"unknown value {value!r}",
-                            f"Expected one of: {', '.join(choices)}.")
-        return value
-
-    def positive(self, key: str, kind: type, default: Any = ...) -> Any:
-        value = self.get(key, kind, default)
-        if value is not None and value <= 0:
-            raise self.fail(key, f"must be positive, got {value}", "Give a number above 0.")
-        return value
-
-    def table_at(self, key: str, required: bool = True) -> _Reader | None:
-        if key not in self.table and not required:
-            return None
-        value = self.get(key, dict)
-        return _Reader(self.path, value, f"{self.prefix}{key}.")
-
-
-def _kind_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "a string in quotes", int: "a whole number", float: "a number",
-             bool: "true or false", list: "a list [...]", dict: "a table"}
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
-
-
-def _read_layers(reader: _Reader) -> tuple[LayerSpec, ...]:
-    raw = reader.get("layers", list)
-    if not raw:
-        raise reader.fail("layers", "the list is empty", "Give at least the output layer.")
-    specs = []
-    for index, table in enumerate(raw):
-        if not isinstance(table, dict):
-            raise reader.fail(f"layers[{index}]", f"expected a table, got {table!r}",
-                              "Write each layer as { units = 3, activation = \"sigmoid\" }.")
-        layer = _Reader(reader.path, table, f"{reader.prefix}layers[{index}].")
-        units = layer.positive("units", int)
-        weights = layer.get("weights", list, None)
-        bias_values = layer.get("bias_values", list, None)
-        specs.append(LayerSpec(
-            units=units,
-            activation=layer.get("activation", str, "sigmoid", activation_names()),
-            bias=layer.get("bias", bool, True),
-            alpha=layer.get("alpha", float, None),
-            weights=None if weights is None else _matrix(layer, "weights", weights),
-            bias_values=None if bias_values is None else _matrix(layer, "bias_values",
-                                                                 bias_values),
-        ))
-    return tuple(specs)
-
-
-def _matrix(reader: _Reader, key: str, value: list) -> np.ndarray:
-    try:
-        return np.array(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise reader.fail(key, "not a rectangular table of numbers",
-                          "Write one list of numbers per input row.") from None
-
-
-def _check_weight_shapes(reader: _Reader, n_inputs: int, layers: tuple[LayerSpec, ...]) -> None:
-    n_in = n_inputs
-    for index, spec in enumerate(layers):
-        where = f"model.layers[{index}]"
-        if spec.weights is not None and spec.weights.shape != (n_in, spec.units):
-            raise LessonError(
-                f"{reader.path.name}: key '{where}.weights': shape {spec.weights.shape}, "
-                f"expected ({n_in}, {spec.units}) (one row per input, one column per neuron). "
-                "Fix the table of weights.")
-        if spec.bias_values is not None:
-            if not spec.bias:
-                raise LessonError(f"{reader.path.name}: key '{where}.bias_values': the layer "
-                                  "has bias = false. Remove the values or set bias = true.")
-            if spec.bias_values.shape != (spec.units,):
-                raise LessonError(
-                    f"{reader.path.name}: key '{where}.bias_values': shape "
-                    f"{spec.bias_values.shape}, expected ({spec.units},). Give one value per "
-                    "neuron.")
-        if spec.weights is not None and spec.bias and spec.bias_values is None:
-            raise LessonError(f"{reader.path.name}: key '{where}.bias_values': missing while "
-                              "weights are given. Add the bias values or set bias = false.")
-        n_in = spec.units
-
-
 def parse_lesson(text: str, path: Path) -> Lesson:
-    """Check a lesson file's text; ``path`` names it in error messages and gives its name."""
+    """Check a lesson file's text; ``path`` names it in error messages and gives its name.
+
+    Every number is checked against its range (``nnsim.core.limits``) here, before a model
+    or a dataset is built from it."""
+    name = path.name
+    if len(text) > MAX_LESSON_BYTES:
+        raise LessonError(f"{name}: {len(text):,} characters, more than a lesson may have "
+                          f"({MAX_LESSON_BYTES:,}). Keep weights tables small.")
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise LessonError(f"{path.name}: not valid TOML ({error}). Fix the syntax there.") from None
-    top = _Reader(path, raw)
+        raise not_a_lesson(name, f"not valid TOML ({error})") from None
+    except RecursionError:
+        raise not_a_lesson(name, "not valid TOML (lists or tables nested too deeply)") from None
+    except ValueError as error:  # e.g. an integer of more than 4,300 digits
+        raise not_a_lesson(name, f"not valid TOML ({show(str(error), 120)})") from None
+    top = Fields(name, raw, LessonError)
     kind = top.get("kind", str, choices=KINDS)
     fields: dict[str, Any] = dict(
         name=path.stem,
         title=top.get("title", str),
-        order=top.get("order", int, 99),
+        order=top.whole("order", *ORDER_RANGE, 99),
         kind=kind,
         notes=top.get("notes", str, "").strip(),
         panels=tuple(_panels(top)),
@@ -259,62 +186,61 @@ def parse_lesson(text: str, path: Path) -> Lesson:
     if kind == "activations":
         return Lesson(**fields)
     data = top.table_at("dataset")
+    dataset = data.get("name", str, choices=dataset_names())
     fields.update(
-        dataset=data.get("name", str, choices=dataset_names()),
-        dataset_options=data.get("options", dict, {}),
-        test_size=data.get("test_size", float, None),
-        validation_split=data.get("validation_split", float, None),
+        dataset=dataset,
+        dataset_options=dataset_options(data, dataset),
+        test_size=data.number("test_size", 0.0, 1.0, None, above_low=True, below_high=True),
+        validation_split=data.number("validation_split", 0.0, 1.0, None, above_low=True,
+                                     below_high=True),
     )
-    for key in ("test_size", "validation_split"):
-        share = fields[key]
-        if share is not None and not 0 < share < 1:
-            raise data.fail(key, f"must be between 0 and 1, got {share}", "Use e.g. 0.25.")
     train = top.table_at("training")
     fields.update(
-        learning_rate=train.positive("learning_rate", float),
-        momentum=train.get("momentum", float, 0.0),
-        epochs=train.positive("epochs", int),
-        batch_size=train.positive("batch_size", int, 1),
+        learning_rate=train.number("learning_rate", *LEARNING_RATE_RANGE),
+        momentum=train.number("momentum", *MOMENTUM_RANGE, 0.0),
+        epochs=train.whole("epochs", 1, MAX_EPOCHS),
+        batch_size=train.whole("batch_size", 1, MAX_BATCH_SIZE, 1),
         loss=train.get("loss", str, "sse", loss_names()),
-        seed=train.get("seed", int, 0),
+        seed=train.whole("seed", 0, MAX_SEED, 0),
         shuffle=train.get("shuffle", bool, True),
-        log_every=train.positive("log_every", int, 1),
+        log_every=train.whole("log_every", 1, MAX_EPOCHS, 1),
     )
     evaluation = top.table_at("evaluation", required=False)
     if evaluation is not None:
-        probe = evaluation.get("input", list, None)
         fields.update(
             report=evaluation.get("report", str, "rows", REPORTS),
-            probe_input=None if probe is None else tuple(float(v) for v in probe),
-            probe_target=evaluation.get("target", float, None),
-            threshold=evaluation.get("threshold", float, 0.5),
+            probe_input=probe(evaluation),
+            probe_target=evaluation.number("target", -MAX_ABS_VALUE, MAX_ABS_VALUE, None),
+            threshold=evaluation.number("threshold", -MAX_ABS_VALUE, MAX_ABS_VALUE, 0.5),
         )
+    model = top
     if kind == "network":
         model = top.table_at("model")
-        fields.update(layers=_read_layers(model),
+        fields.update(layers=tuple(LayerSpec(**read_layer(layer))
+                                   for layer in layer_tables(model)),
                       initializer=model.get("initializer", str, "lecture", initializer_names()),
                       dtype=model.get("dtype", str, "float64", DTYPES))
     lesson = Lesson(**fields)
-    _check_against_data(lesson, model if kind == "network" else top)
+    _check_against_data(lesson, model)
     return lesson
 
 
-def _panels(top: _Reader) -> list[str]:
+def _panels(top: Fields) -> list[str]:
     panels = top.get("panels", list, ["canvas"])
     for panel in panels:
         if panel not in PANELS:
-            raise top.fail("panels", f"unknown panel {panel!r}",
+            raise top.fail("panels", f"unknown panel {show(panel)}",
                            f"Expected some of: {', '.join(PANELS)}.")
     return panels
 
 
-def _check_against_data(lesson: Lesson, reader: _Reader) -> None:
+def _check_against_data(lesson: Lesson, model: Fields) -> None:
     """Shapes that depend on the dataset: input width, output width, probe length."""
     n_inputs = _dataset_width(lesson)
     if n_inputs is None:
         return
     if lesson.kind == "network":
-        _check_weight_shapes(reader, n_inputs, lesson.layers)
+        check_weight_shapes(model, n_inputs, lesson.layers)
     if lesson.probe_input is not None and len(lesson.probe_input) != n_inputs:
         raise LessonError(f"{lesson.path.name}: key 'evaluation.input': {len(lesson.probe_input)} "
                           f"values, expected {n_inputs} (one per input of {lesson.dataset}).")
@@ -343,7 +269,12 @@ def load_lesson(name_or_path: str | Path) -> Lesson:
                               f"{', '.join(lesson.name for lesson in list_lessons())}.")
         path = candidate
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_LESSON_BYTES + 1)
+        if len(raw) > MAX_LESSON_BYTES:
+            raise LessonError(f"{path.name}: larger than {MAX_LESSON_BYTES:,} bytes, more than "
+                              "a lesson may have. Keep weights tables small.")
+        text = raw.decode("utf-8")
     except OSError as error:
         raise LessonError(f"{path.name}: cannot be read ({error.strerror or error}). "
                           "Check the path.") from None

@@ -3,7 +3,8 @@
 A points file has one row per point, ``x1,x2,label``, with label 0 or 1; a first line whose
 fields are not numbers (``x1,x2,label``) is a header. Blank lines and lines starting with ``#``
 are skipped. Every problem is one ``DatasetError`` naming the file, the line, what was wrong and
-what was expected, so the GUI can show it as it is.
+what was expected, so the GUI can show it as it is; a file of more than ``MAX_POINTS`` rows or
+``MAX_BYTES`` bytes is refused (see ``nnsim.core.limits``).
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from pathlib import Path
 import numpy as np
 
 from nnsim.core.errors import DatasetError
+from nnsim.core.limits import MAX_POINTS, MAX_POINTS_FILE_BYTES
 
 Array = np.ndarray
 
 HEADER = ("x1", "x2", "label")
 #: Files larger than this are refused before reading: a points file is hand-sized.
-MAX_BYTES = 50_000_000
+MAX_BYTES = MAX_POINTS_FILE_BYTES
 
 
 def check_points(X: Array, y: Array) -> tuple[Array, Array]:
@@ -87,6 +89,9 @@ def read_points_csv(path: str | Path) -> tuple[Array, Array]:
                 first = False
                 continue  # a header such as x1,x2,label
             first = False
+            if len(rows) == MAX_POINTS:
+                raise DatasetError(f"{name}, line {line}: more than {MAX_POINTS:,} points. "
+                                   "Keep the first ones in a separate file.")
             rows.append(_parse_row(name, line, fields))
     except csv.Error as error:
         raise DatasetError(f"{name}, line {reader.line_num}: not valid CSV ({error}).") from None

@@ -13,11 +13,16 @@ for "digits".
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from nnsim.core.archive import Archive
+from nnsim.core.errors import ModelFileError
+from nnsim.core.fields import Fields, read_architecture
 from nnsim.core.layers import Dense
+from nnsim.core.limits import MAX_MODEL_FILE_BYTES
 from nnsim.core.network import Network
 from nnsim.core.resources import resource_path
 
@@ -25,14 +30,20 @@ SPEC_FILE = "models.json"
 
 
 def _read_specs() -> dict[str, Any]:
+    path = resource_path("models", SPEC_FILE)
     try:
-        path = resource_path("models", SPEC_FILE)
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise FileNotFoundError(
-            f"The pretrained models' description is missing ({error}). Run "
-            "`python scripts/train_pretrained.py` in a source checkout, or reinstall nnsim."
-        ) from error
+        specs = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ModelFileError(
+            f"{SPEC_FILE}: the pretrained models' description cannot be read "
+            f"({error.strerror or error}). Run `python scripts/train_pretrained.py` in a "
+            "source checkout, or reinstall nnsim."
+        ) from None
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise ModelFileError(f"{SPEC_FILE}: damaged (not JSON text). Reinstall nnsim.") from None
+    if not isinstance(specs, dict) or not all(isinstance(v, dict) for v in specs.values()):
+        raise ModelFileError(f"{SPEC_FILE}: expected a table of models. Reinstall nnsim.")
+    return specs
 
 
 def names() -> list[str]:
@@ -46,7 +57,7 @@ def spec(name: str) -> dict[str, Any]:
     try:
         return specs[name]
     except KeyError:
-        raise ValueError(
+        raise ModelFileError(
             f"unknown pretrained model {name!r}; expected one of {', '.join(specs)}"
         ) from None
 
@@ -58,15 +69,32 @@ def load(name: str) -> Network:
     Each call returns a new network, so training it further leaves the shipped one untouched.
     """
     description = spec(name)
-    path = resource_path("models", description["file"])
-    layers, n_in = [], int(description["inputs"])
-    with np.load(path) as archive:
-        for index, layer_spec in enumerate(description["layers"]):
-            layer = Dense(n_in, int(layer_spec["units"]), layer_spec["activation"],
-                          bias=bool(layer_spec.get("bias", True)))
-            bias = archive[f"b{index}"] if layer.has_bias else None
-            layer.set_weights(archive[f"W{index}"].astype(np.float64),
-                              None if bias is None else bias.astype(np.float64))
+    file = Fields(SPEC_FILE, description, ModelFileError, f"{name}.").get("file", str)
+    return read_model(resource_path("models", Path(file).name), description)
+
+
+def read_model(path: str | Path, description: dict[str, Any]) -> Network:
+    """The network ``description`` ({"inputs", "layers"}) with its weights read from the
+    ``.npz`` at ``path``; raises ModelFileError naming the file and the member."""
+    path = Path(path)
+    architecture = read_architecture(Fields(path.name, description, ModelFileError))
+    layers, n_in = [], architecture["inputs"]
+    with Archive(path, ModelFileError, MAX_MODEL_FILE_BYTES, "a model file") as archive:
+        for index, layer_spec in enumerate(architecture["layers"]):
+            layer = Dense(n_in, layer_spec["units"], layer_spec["activation"],
+                          bias=layer_spec["bias"], alpha=layer_spec.get("alpha"))
+            shape = (n_in, layer.n_out)
+            weights = _finite(archive, f"W{index}", shape)
+            bias = _finite(archive, f"b{index}", shape[1:]) if layer.has_bias else None
+            layer.set_weights(weights, bias)
             layers.append(layer)
             n_in = layer.n_out
     return Network(layers)
+
+
+def _finite(archive: Archive, key: str, shape: tuple[int, ...]) -> np.ndarray:
+    array = archive.array(key, shape=shape, max_bytes=MAX_MODEL_FILE_BYTES)
+    if not np.isfinite(array).all():
+        raise archive.fail(key, "NaN or infinity in the weights",
+                           "Train and save the model again.")
+    return array.astype(np.float64)

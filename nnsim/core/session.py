@@ -2,8 +2,13 @@
 
 A session is a NumPy ``.npz`` archive (a zip, readable without pickle) holding a JSON header
 (``meta``) and one array per weight, bias and momentum buffer. It is written to a temporary file
-beside the target and renamed over it, so a crash never leaves a half-written file, and it is
-checked on load: a corrupt or foreign file raises ``SessionError`` saying what is wrong.
+beside the target, read back and checked, then renamed over the target, so a crash never leaves
+a half-written file and nnsim never writes a file it would refuse to open.
+
+Loading trusts nothing: only the members the header calls for are read, each one's declared
+size is checked before it is inflated, every number is checked against ``nnsim.core.limits``
+and every array against the architecture, and any problem is one ``SessionError`` saying
+``<file>: key '<key>': ...`` or ``<file>: member '<W0.npy>': ...``.
 """
 
 from __future__ import annotations
@@ -11,22 +16,44 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from nnsim.core.archive import Archive
+from nnsim.core.errors import SessionError
+from nnsim.core.fields import Fields, read_architecture, show
+from nnsim.core.limits import (
+    LEARNING_RATE_RANGE,
+    MAX_BATCH_SIZE,
+    MAX_COUNT,
+    MAX_EPOCHS,
+    MAX_HISTORY_POINTS,
+    MAX_LAYERS,
+    MAX_META_BYTES,
+    MAX_META_CONTAINERS,
+    MAX_META_ITEMS,
+    MAX_META_STRINGS,
+    MAX_SEED,
+    MAX_SESSION_FILE_BYTES,
+    MOMENTUM_RANGE,
+)
+
 FORMAT = "nnsim-session"
 VERSION = 1
 SUFFIX = ".nnsim"
+MODEL_KINDS = ("network", "perceptron")
+#: History keys a file may hold at most, and the longest a key's name may be.
+MAX_HISTORY_KEYS, MAX_KEY_LENGTH = 16, 64
+#: A lesson is a bundled name or a path to a lesson file.
+MAX_LESSON_LENGTH = 4096
 
 Array = np.ndarray
 
-
-class SessionError(ValueError):
-    """A session file could not be written, read or understood."""
+__all__ = ["Session", "SessionError", "load_session", "save_session", "FORMAT", "VERSION",
+           "SUFFIX"]
 
 
 @dataclass
@@ -47,9 +74,22 @@ class Session:
     step: int = 0
     epoch: int = 0
 
+    @property
+    def n_inputs(self) -> int:
+        """Columns the model takes. ``load_session`` cannot know the lesson's data, so the
+        opener compares this with the data's width (see ``check_inputs``)."""
+        return int(self.architecture["inputs"])
+
+    def check_inputs(self, n_columns: int, name: str = "the session") -> None:
+        """Raise SessionError unless the model takes ``n_columns`` inputs."""
+        if self.n_inputs != n_columns:
+            raise SessionError(f"{name}: key 'architecture.inputs': the network takes "
+                               f"{self.n_inputs} inputs but the lesson's rows have {n_columns} "
+                               "columns. Open it with the lesson it was saved from.")
+
 
 def save_session(session: Session, path: str | Path) -> Path:
-    """Write atomically: a temporary file in the same folder, then an atomic rename."""
+    """Write atomically: a temporary file in the same folder, checked, then renamed."""
     path = Path(path)
     if path.suffix != SUFFIX:
         path = path.with_suffix(SUFFIX)
@@ -62,8 +102,12 @@ def save_session(session: Session, path: str | Path) -> Path:
         "has_bias": [b is not None for _, b in session.weights],
         "optimizer_buffers": len(session.optimizer_state),
     }
-    arrays: dict[str, Array] = {
-        "meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)}
+    try:
+        header = json.dumps(meta, default=_plain).encode("utf-8")
+    except (TypeError, ValueError, RecursionError) as error:
+        raise SessionError(f"{path.name}: cannot be saved: the settings are not plain data "
+                           f"({error}).") from None
+    arrays: dict[str, Array] = {"meta": np.frombuffer(header, dtype=np.uint8)}
     for index, (weights, bias) in enumerate(session.weights):
         arrays[f"W{index}"] = np.asarray(weights)
         if bias is not None:
@@ -74,82 +118,179 @@ def save_session(session: Session, path: str | Path) -> Path:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp",
                                              dir=path.parent)
     except OSError as error:
-        raise SessionError(f"cannot write {path}: {error.strerror or error}") from None
+        raise _unwritable(path, error) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             np.savez_compressed(stream, **arrays)
             stream.flush()
             os.fsync(stream.fileno())
+        _load(Path(temporary), path.name)  # never write what could not be opened again
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise SessionError(f"cannot write {path}: {error.strerror or error}") from None
+        raise _unwritable(path, error) from None
+    except SessionError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise SessionError(f"{path.name}: cannot be saved: "
+                           f"{str(error).removeprefix(path.name + ': ')}") from None
     return path
+
+
+def _unwritable(path: Path, error: OSError) -> SessionError:
+    return SessionError(f"{path.name}: cannot be written in {path.parent} "
+                        f"({error.strerror or error}). Choose another folder or free some space.")
+
+
+def _plain(value: object) -> object:
+    """NumPy scalars in the header as plain numbers."""
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not plain data")
 
 
 def load_session(path: str | Path) -> Session:
     """Read and check a session file; raises SessionError naming what is wrong."""
     path = Path(path)
-    name = path.name
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {key: archive[key] for key in archive.files}
-    except FileNotFoundError:
-        raise SessionError(f"{name}: no such file") from None
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
-        raise SessionError(f"{name} is not an nnsim session file (it could not be read as "
-                           f"one: {error}). Choose a file saved by nnsim.") from None
-    if "meta" not in arrays:
-        raise SessionError(f"{name} is not an nnsim session file (no header).")
-    try:
-        meta = json.loads(arrays["meta"].tobytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise SessionError(f"{name}: the header is damaged.") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise SessionError(f"{name} is not an nnsim session file.")
-    if not isinstance(meta.get("version"), int) or meta["version"] > VERSION:
-        raise SessionError(f"{name} was saved by a newer nnsim (format version "
-                           f"{meta.get('version')}; this nnsim reads up to {VERSION}). "
-                           "Update nnsim to open it.")
-    return _session_from(name, meta, arrays)
+    return _load(path, path.name)
 
 
-def _session_from(name: str, meta: dict[str, Any], arrays: dict[str, Array]) -> Session:
-    try:
-        n_layers = int(meta["layers"])
-        has_bias = list(meta["has_bias"])
-        weights = []
-        for index in range(n_layers):
-            bias = arrays[f"b{index}"] if has_bias[index] else None
-            weights.append((arrays[f"W{index}"], bias))
-        buffers = [arrays[f"v{index}"] for index in range(int(meta["optimizer_buffers"]))]
-        session = Session(
-            lesson=str(meta["lesson"]), model_kind=str(meta["model_kind"]),
-            architecture=dict(meta["architecture"]), weights=weights,
-            optimizer=dict(meta["optimizer"]), optimizer_state=buffers,
-            history={k: [float(v) for v in values] for k, values in meta["history"].items()},
-            seed=int(meta["seed"]), training=dict(meta["training"]), view=dict(meta["view"]),
-            step=int(meta["step"]), epoch=int(meta["epoch"]))
-    except (KeyError, TypeError, ValueError, IndexError) as error:
-        raise SessionError(f"{name}: the session is incomplete or damaged ({error!r} is "
-                           "missing or wrong).") from None
-    _check_shapes(name, session)
+def _load(path: Path, name: str) -> Session:
+    with Archive(path, SessionError, MAX_SESSION_FILE_BYTES, "an nnsim session file",
+                 name) as archive:
+        if not archive.has("meta"):
+            raise SessionError(f"{name} is not an nnsim session file (no header).")
+        raw = archive.array("meta", ndim=1, dtypes=("uint8",), max_bytes=MAX_META_BYTES)
+        meta = _parse_meta(name, raw)
+        fields = Fields(name, meta, SessionError)
+        session = _session_from(fields)
+        _read_arrays(archive, session, fields)
     return session
 
 
-def _check_shapes(name: str, session: Session) -> None:
-    sizes = [int(session.architecture.get("inputs", 0))]
-    sizes += [int(layer.get("units", 0)) for layer in session.architecture.get("layers", [])]
-    if len(sizes) - 1 != len(session.weights):
-        raise SessionError(f"{name}: the architecture has {len(sizes) - 1} layers but "
-                           f"{len(session.weights)} weight matrices are stored.")
-    for index, (weights, bias) in enumerate(session.weights):
-        expected = (sizes[index], sizes[index + 1])
-        if weights.shape != expected:
-            raise SessionError(f"{name}: layer {index + 1} weights have shape {weights.shape}, "
-                               f"expected {expected}.")
-        if bias is not None and bias.shape != (expected[1],):
-            raise SessionError(f"{name}: layer {index + 1} bias has shape {bias.shape}, "
-                               f"expected ({expected[1]},).")
-        if not np.all(np.isfinite(weights)):
-            raise SessionError(f"{name}: layer {index + 1} weights contain NaN or infinity.")
+def _parse_meta(name: str, raw: Array) -> dict[str, Any]:
+    text = raw.tobytes()
+    counts = {"values": text.count(b","), "strings": text.count(b'"') // 2,
+              "lists and tables": text.count(b"[") + text.count(b"{")}
+    limits = {"values": MAX_META_ITEMS, "strings": MAX_META_STRINGS,
+              "lists and tables": MAX_META_CONTAINERS}
+    for what, count in counts.items():  # JSON makes 32 bytes of objects of 2 bytes of text
+        if count > limits[what]:
+            raise SessionError(f"{name}: the header holds about {count:,} {what}, more than "
+                               f"a session has ({limits[what]:,}). It was not read.")
+    try:
+        meta = json.loads(text.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise SessionError(f"{name}: the header is damaged (not JSON text).") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise SessionError(f"{name} is not an nnsim session file.")
+    version = meta.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
+        raise SessionError(f"{name} was saved by a newer nnsim (format version "
+                           f"{show(version)}; this nnsim reads up to {VERSION}). "
+                           "Update nnsim to open it.")
+    Fields(name, meta, SessionError).whole("version", 1, VERSION)
+    return meta
+
+
+def _session_from(top: Fields) -> Session:
+    """Every header key checked; the arrays come after, sized from the architecture."""
+    lesson = top.get("lesson", str)
+    if not 0 < len(lesson) <= MAX_LESSON_LENGTH:
+        raise top.fail("lesson", f"{len(lesson):,} characters", "Expected a lesson name or "
+                       f"path of 1 to {MAX_LESSON_LENGTH:,} characters.")
+    kind = top.get("model_kind", str, choices=MODEL_KINDS)
+    architecture = read_architecture(top.table_at("architecture"))
+    layers = architecture["layers"]
+    if kind == "perceptron" and (len(layers) != 1 or layers[0]["units"] != 1
+                                 or not layers[0]["bias"]):
+        raise top.fail("architecture", "a perceptron is one neuron with a bias",
+                       "Save the session again from nnsim.")
+    n_layers = top.whole("layers", 0, MAX_LAYERS)
+    if n_layers != len(layers):
+        raise top.fail("layers", f"{n_layers} weight matrices, but the architecture has "
+                       f"{len(layers)} layers", "The file is inconsistent.")
+    has_bias = top.get("has_bias", list)
+    if has_bias != [layer["bias"] for layer in layers]:
+        raise top.fail("has_bias", f"{show(has_bias)} does not match the architecture's "
+                       "biases", "The file is inconsistent.")
+    return Session(
+        lesson=lesson, model_kind=kind, architecture=architecture, weights=[],
+        optimizer=_optimizer(top.table_at("optimizer")), history=_history(top),
+        seed=top.whole("seed", 0, MAX_SEED), training=_training(top.table_at("training")),
+        view=top.get("view", dict, {}), step=top.whole("step", 0, MAX_COUNT),
+        epoch=top.whole("epoch", 0, MAX_COUNT))
+
+
+def _optimizer(config: Fields) -> dict[str, Any]:
+    checked: dict[str, Any] = {"name": config.get("name", str, "sgd", ("sgd",))}
+    for key, low_high in (("learning_rate", LEARNING_RATE_RANGE), ("momentum", MOMENTUM_RANGE)):
+        if key in config.table:
+            checked[key] = config.number(key, *low_high)
+    if "nesterov" in config.table:
+        checked["nesterov"] = config.get("nesterov", bool)
+    return checked
+
+
+def _training(training: Fields) -> dict[str, Any]:
+    checked: dict[str, Any] = {}
+    if "learning_rate" in training.table:
+        checked["learning_rate"] = training.number("learning_rate", *LEARNING_RATE_RANGE)
+    if "batch_size" in training.table:
+        checked["batch_size"] = training.whole("batch_size", 1, MAX_BATCH_SIZE)
+    if "epochs" in training.table:  # 0: until stopped
+        checked["epochs"] = training.whole("epochs", 0, MAX_EPOCHS)
+    return checked
+
+
+def _history(top: Fields) -> dict[str, list[float]]:
+    """Lists of numbers; NaN and infinity stay (a diverged run's loss is part of its story)."""
+    history = top.get("history", dict)
+    if len(history) > MAX_HISTORY_KEYS:
+        raise top.fail("history", f"{len(history)} series, expected at most "
+                       f"{MAX_HISTORY_KEYS}", "The file is damaged.")
+    checked = {}
+    for key, values in history.items():
+        where = f"history.{key[:MAX_KEY_LENGTH]}"
+        if len(key) > MAX_KEY_LENGTH or not isinstance(values, list):
+            raise top.fail(where, "expected a short name and a list of numbers",
+                           "The file is damaged.")
+        if len(values) > MAX_HISTORY_POINTS:
+            raise top.fail(where, f"{len(values):,} values, expected at most "
+                           f"{MAX_HISTORY_POINTS:,}", "The file is damaged.")
+        try:
+            if any(isinstance(v, bool) for v in values):
+                raise TypeError
+            checked[key] = [float(v) for v in values]
+        except (TypeError, ValueError, OverflowError):  # a string, a list, an int of 400 digits
+            raise top.fail(where, "expected a list of numbers", "The file is damaged.") from None
+    return checked
+
+
+def _read_arrays(archive: Archive, session: Session, top: Fields) -> None:
+    """Weights, biases and momentum buffers, each shaped as the architecture says."""
+    sizes = [session.n_inputs] + [layer["units"] for layer in session.architecture["layers"]]
+    shapes: list[tuple[int, ...]] = []
+    for index, layer in enumerate(session.architecture["layers"]):
+        shape = (sizes[index], sizes[index + 1])
+        weights = _finite(archive, f"W{index}", shape, f"layer {index + 1} weights")
+        bias = _finite(archive, f"b{index}", shape[1:], f"layer {index + 1} bias") \
+            if layer["bias"] else None
+        session.weights.append((weights, bias))
+        shapes += [shape] + ([shape[1:]] if layer["bias"] else [])
+    n_buffers = top.whole("optimizer_buffers", 0, 2 * MAX_LAYERS)
+    if n_buffers not in (0, len(shapes)):
+        raise top.fail("optimizer_buffers", f"{n_buffers} momentum buffers for {len(shapes)} "
+                       "weight and bias arrays", "The file is inconsistent.")
+    if n_buffers and session.model_kind == "perceptron":
+        raise top.fail("optimizer_buffers", "a perceptron has no momentum",
+                       "The file is inconsistent.")
+    session.optimizer_state = [_finite(archive, f"v{index}", shape, "momentum buffer")
+                               for index, shape in enumerate(shapes[:n_buffers])]
+
+
+def _finite(archive: Archive, key: str, shape: tuple[int, ...], what: str) -> Array:
+    array = archive.array(key, shape=shape, max_bytes=MAX_SESSION_FILE_BYTES)
+    if not np.isfinite(array).all():
+        raise archive.fail(key, f"NaN or infinity in the {what}",
+                           "The saved run had diverged; it cannot be resumed.")
+    return array

@@ -161,3 +161,43 @@ def test_missing_file_lists_the_expected_names(tmp_path):
 def test_folder_that_does_not_exist(tmp_path):
     with pytest.raises(DatasetError, match="not a folder"):
         load_idx_folder(tmp_path / "nowhere")
+
+
+def header_only(magic: int, *sizes: int) -> bytes:
+    return np.array([magic, *sizes], dtype=">u4").tobytes()
+
+
+@pytest.mark.parametrize(("payload", "reader", "message"), [
+    (header_only(2051, 0, 28, 28), read_idx_images, "no images (the header announces 0)."),
+    (header_only(2049, 0), read_idx_labels, "no labels (the header announces 0)."),
+    (header_only(2051, 2_700_000, 28, 28) + bytes(1000), read_idx_images,
+     "the header announces 2,700,000 images, more than the 100,000 nnsim reads."),
+    (header_only(2049, 4_000_000_000), read_idx_labels,
+     "the header announces 4,000,000,000 labels, more than the 100,000 nnsim reads."),
+    (header_only(2051, 10, 100, 100) + bytes(100_000), read_idx_images,
+     "images of 100 x 100 pixels; expected 1 to 4,096 pixels each"),
+    (header_only(2051, 10, 28, 0), read_idx_images,
+     "images of 28 x 0 pixels; expected 1 to 4,096 pixels each"),
+    (header_only(2051, 100_000, 64, 64), read_idx_images,
+     "the header announces 409,600,000 bytes of images, more than the 78,400,000 nnsim reads."),
+])
+@pytest.mark.parametrize("compress", [True, False])
+def test_header_sizes_are_checked_before_reading(tmp_path, payload, reader, message, compress):
+    path = tmp_path / "train-images-idx3-ubyte"
+    write(path, payload, compress)
+    with pytest.raises(DatasetError) as info:
+        reader(path, image_shape=None) if reader is read_idx_images else reader(path)
+    assert str(info.value).startswith(f"{path}: {message}")
+
+
+def test_a_stream_longer_than_its_header_is_not_read_to_the_end(tmp_path):
+    """60,000 images announced, 60 MB of zeros behind them: reading stops one byte past
+    what the header announced."""
+    path = tmp_path / "train-images-idx3-ubyte.gz"
+    with gzip.open(path, "wb", compresslevel=1) as stream:
+        stream.write(header_only(2051, 60_000, 28, 28))
+        for _ in range(60):
+            stream.write(bytes(1_000_000))
+    with pytest.raises(DatasetError, match="longer than its header says: the header announces "
+                                           "60000 x 28 x 28 = 47040000 bytes of images"):
+        read_idx_images(path)

@@ -226,16 +226,130 @@ def test_a_missing_key(tmp_path, old, new, key, expected):
 
 
 @pytest.mark.parametrize(("old", "new", "key", "problem"), [
-    ("epochs = 10", 'epochs = "ten"', "training.epochs", "expected a whole number, got 'ten'"),
-    ("epochs = 10", "epochs = 0", "training.epochs", "must be positive, got 0"),
+    ("epochs = 10", 'epochs = "ten"', "training.epochs",
+     "expected a whole number from 1 to 1,000,000, got 'ten'"),
+    ("epochs = 10", "epochs = 0", "training.epochs",
+     "expected a whole number from 1 to 1,000,000, got 0"),
+    ("epochs = 10", "epochs = 9223372036854775807", "training.epochs",
+     "expected a whole number from 1 to 1,000,000, got 9223372036854775807"),
+    ("epochs = 10", "epochs = 10.0", "training.epochs",
+     "expected a whole number from 1 to 1,000,000, got 10.0"),
     ("learning_rate = 0.5", "learning_rate = true", "training.learning_rate",
-     "expected a number, got True"),
+     "expected a finite number from 0.0001 to 10, got True"),
+    ("learning_rate = 0.5", "learning_rate = nan", "training.learning_rate",
+     "expected a finite number from 0.0001 to 10, got nan"),
+    ("learning_rate = 0.5", "learning_rate = inf", "training.learning_rate",
+     "expected a finite number from 0.0001 to 10, got inf"),
+    ("learning_rate = 0.5", "learning_rate = 0", "training.learning_rate",
+     "expected a finite number from 0.0001 to 10, got 0"),
+    ("epochs = 10", "epochs = 10\nmomentum = 1.0", "training.momentum",
+     "expected a finite number from 0 to 0.999, got 1.0"),
+    ("epochs = 10", "epochs = 10\nmomentum = -nan", "training.momentum",
+     "expected a finite number from 0 to 0.999, got nan"),
+    ("epochs = 10", "epochs = 10\nbatch_size = 0", "training.batch_size",
+     "expected a whole number from 1 to 65,536, got 0"),
+    ("epochs = 10", "epochs = 10\nbatch_size = 65537", "training.batch_size",
+     "expected a whole number from 1 to 65,536, got 65537"),
+    ("epochs = 10", "epochs = 10\nseed = -1", "training.seed",
+     "expected a whole number from 0 to 2,147,483,647, got -1"),
+    ("epochs = 10", "epochs = 10\nseed = 2147483648", "training.seed",
+     "expected a whole number from 0 to 2,147,483,647, got 2147483648"),
+    ("epochs = 10", "epochs = 10\nlog_every = 0", "training.log_every",
+     "expected a whole number from 1 to 1,000,000, got 0"),
+    ('kind = "network"', 'kind = "network"\norder = -3', "order",
+     "expected a whole number from 0 to 10,000, got -3"),
     ('name = "xor"', 'name = "xor"\ntest_size = 1.5', "dataset.test_size",
-     "must be between 0 and 1, got 1.5"),
+     "expected a finite number between 0 and 1 (both excluded), got 1.5"),
+    ('name = "xor"', 'name = "xor"\nvalidation_split = 0', "dataset.validation_split",
+     "expected a finite number between 0 and 1 (both excluded), got 0"),
+    ("units = 3", "units = 513", "model.layers[0].units",
+     "expected a whole number from 1 to 512, got 513"),
+    ("units = 1", "units = 0", "model.layers[1].units",
+     "expected a whole number from 1 to 512, got 0"),
+    ('activation = "tanh"', 'activation = "leaky_relu"\nalpha = -0.5', "model.layers[1].alpha",
+     "expected a finite number from 0 to 10, got -0.5"),
+    ("[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]", "[[0.1, 0.2, 0.3], [0.4, nan, 0.6]]",
+     "model.layers[0].weights",
+     "value 2 of row 2 is nan, expected a finite number from -1e+06 to 1e+06"),
+    ("[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]", "[[0.1, 0.2, 0.3], [0.4, 0.5, true]]",
+     "model.layers[0].weights",
+     "value 3 of row 2 is True, expected a finite number from -1e+06 to 1e+06"),
+    ("bias_values = [0.0, 0.0, 0.0]", "bias_values = [0.0, -inf, 0.0]",
+     "model.layers[0].bias_values",
+     "value 2 is -inf, expected a finite number from -1e+06 to 1e+06"),
+    ("[training]", "[evaluation]\nthreshold = nan\n\n[training]", "evaluation.threshold",
+     "expected a finite number from -1e+06 to 1e+06, got nan"),
+    ("[training]", '[evaluation]\ninput = [0, "one"]\n\n[training]', "evaluation.input",
+     "value 2 is 'one', expected a finite number from -1e+06 to 1e+06"),
 ])
 def test_wrong_values(tmp_path, old, new, key, problem):
+    assert old in GOOD
     message = error_for(tmp_path, GOOD.replace(old, new))
     assert message.startswith(f"broken.toml: key '{key}': {problem}. ")
+
+
+def test_too_many_layers(tmp_path):
+    layer = '\n[[model.layers]]\nunits = 1\nactivation = "tanh"\n'
+    message = error_for(tmp_path, GOOD + layer * 8)  # 2 + 8 layers
+    assert message.startswith("broken.toml: key 'model.layers': 10 entries, expected from 1 to 9.")
+    message = error_for(tmp_path, GOOD.split("[[model.layers]]")[0] + "[model]\nlayers = []\n")
+    assert message.startswith("broken.toml: key 'model.layers': the list is empty.")
+
+
+MOONS = GOOD.replace('name = "xor"', 'name = "moons"')
+
+
+@pytest.mark.parametrize(("options", "key", "problem"), [
+    ("{ n_samples = 1e9 }", "n_samples",
+     "expected a whole number from 2 to 10,000, got 1000000000.0"),
+    ("{ n_samples = 1000000000 }", "n_samples",
+     "expected a whole number from 2 to 10,000, got 1000000000"),
+    ("{ n_samples = 1 }", "n_samples", "expected a whole number from 2 to 10,000, got 1"),
+    ("{ noise = -0.1 }", "noise", "expected a finite number from 0 to 10, got -0.1"),
+    ("{ noise = inf }", "noise", "expected a finite number from 0 to 10, got inf"),
+    ("{ seed = -2 }", "seed", "expected a whole number from 0 to 2,147,483,647, got -2"),
+    ("{ turns = 2 }", "turns", "not an option of the moons dataset"),
+    ("{ n_samples = 100, colour = 'red' }", "colour", "not an option of the moons dataset"),
+])
+def test_dataset_options_are_checked_before_loading(tmp_path, options, key, problem):
+    text = MOONS.replace('name = "moons"', f'name = "moons"\noptions = {options}')
+    message = error_for(tmp_path, text)
+    assert message.startswith(f"broken.toml: key 'dataset.options.{key}': {problem}. ")
+    if "not an option" in problem:
+        assert message.endswith("It takes: n_samples, noise, seed.")
+
+
+@pytest.mark.parametrize(("name", "options", "key", "problem"), [
+    ("spiral", "{ turns = 0 }", "turns", "expected a finite number above 0 to 10, got 0"),
+    ("circles", "{ factor = 1.0 }", "factor",
+     "expected a finite number from 0 to 1 (excluded), got 1.0"),
+    ("xor", "{ seed = 1 }", "seed", "not an option of the xor dataset"),
+])
+def test_options_of_other_datasets(tmp_path, name, options, key, problem):
+    text = GOOD.replace('name = "xor"', f'name = "{name}"\noptions = {options}')
+    message = error_for(tmp_path, text)
+    assert message.startswith(f"broken.toml: key 'dataset.options.{key}': {problem}. ")
+
+
+def test_deeply_nested_lists_are_a_lesson_error(tmp_path):
+    message = error_for(tmp_path, GOOD + "deep = " + "[" * 200_000 + "\n")
+    assert message == ("broken.toml: not valid TOML (lists or tables nested too deeply). "
+                       "Fix the syntax there.")
+
+
+def test_an_integer_too_long_to_read(tmp_path):
+    message = error_for(tmp_path, GOOD.replace("epochs = 10", "epochs = " + "9" * 5000))
+    assert message.startswith("broken.toml: not valid TOML (")
+
+
+def test_a_file_too_large_is_not_parsed(tmp_path, monkeypatch):
+    path = tmp_path / "broken.toml"
+    path.write_text(GOOD + "#" * 4_000_000, encoding="utf-8")
+    calls = []
+    monkeypatch.setattr("tomllib.loads", lambda text: calls.append(text))
+    with pytest.raises(LessonError, match=r"^broken\.toml: larger than 4,000,000 bytes"):
+        load_lesson(path)
+    assert calls == []
 
 
 def test_probe_input_of_the_wrong_length(tmp_path):

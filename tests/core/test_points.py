@@ -57,6 +57,12 @@ def test_reads_without_header_with_blanks_comments_spaces_and_bom(tmp_path):
     ("", "bad.csv: no points in the file."),
     ("x1,x2,label\n\n", "bad.csv: no points in the file."),
     ('x1,x2,label\n"0,0,1\n', "bad.csv, line"),
+    ("x1,x2,label\n0,-inf,1\n", "bad.csv, line 2: column x2 is '-inf'. Expected a finite"),
+    ("x1,x2,label\n0,1e999,1\n", "bad.csv, line 2: column x2 is '1e999'. Expected a finite"),
+    ("x1,x2,label\n0,0,1\n0,\x00,1\n", "bad.csv, line 3: column x2 is '\\x00', not a number"),
+    ("x1,x2,label\n" + "9" * 200_000 + ",0,1\n", "bad.csv, line 2: not valid CSV"),
+    ("x1,x2,label\n" + "0,0,1\n" * 10_000 + "0,0,1\n",
+     "bad.csv, line 10002: more than 10,000 points."),
 ])
 def test_bad_files_name_file_line_and_problem(tmp_path, contents, message):
     path = tmp_path / "bad.csv"
@@ -64,6 +70,21 @@ def test_bad_files_name_file_line_and_problem(tmp_path, contents, message):
     with pytest.raises(DatasetError) as caught:
         read_points_csv(path)
     assert str(caught.value).startswith(message)
+
+
+def test_ten_thousand_points_are_read(tmp_path):
+    path = tmp_path / "full.csv"
+    path.write_text("x1,x2,label\n" + "".join(f"{i},0.5,{i % 2}\n" for i in range(10_000)))
+    X, y = read_points_csv(path)
+    assert X.shape == (10_000, 2) and X[-1].tolist() == [9999.0, 0.5] and y.sum() == 5000
+
+
+def test_a_file_too_large_is_refused_before_reading(tmp_path, monkeypatch):
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"#" * 4_000_001)
+    monkeypatch.setattr(type(path), "read_bytes", lambda self: pytest.fail("read"))
+    with pytest.raises(DatasetError, match=r"^big\.csv: the file is larger than 4 MB"):
+        read_points_csv(path)
 
 
 def test_missing_and_binary_files_are_named(tmp_path):

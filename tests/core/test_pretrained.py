@@ -1,10 +1,13 @@
 """The pretrained digit models shipped in resources/models/."""
 
+import re
+
 import numpy as np
 import pytest
 
 from nnsim.core import pretrained
 from nnsim.core.datasets import load_dataset, train_test_split
+from nnsim.core.errors import ModelFileError
 from nnsim.core.lessons import load_lesson
 from nnsim.core.network import Network
 from nnsim.core.preprocess import to_digits_8x8, to_mnist_28x28
@@ -63,3 +66,93 @@ def test_each_load_is_a_fresh_copy():
 def test_unknown_name_lists_the_known_ones():
     with pytest.raises(ValueError, match="unknown pretrained model 'cifar'.*digits.*mnist"):
         pretrained.load("cifar")
+
+
+# -- damaged model files ---------------------------------------------------------------------
+
+def _digits_arrays() -> dict[str, np.ndarray]:
+    with np.load(resource_path("models", "digits.npz")) as archive:
+        return {key: archive[key] for key in archive.files}
+
+
+def _write(path, arrays, **kwargs) -> None:
+    with open(path, "wb") as stream:
+        np.savez(stream, **arrays, **kwargs)
+
+
+def _error(path) -> str:
+    with pytest.raises(ModelFileError) as info:
+        pretrained.read_model(path, pretrained.spec("digits"))
+    message = str(info.value)
+    assert message.startswith("model.npz") and "\n" not in message
+    return message
+
+
+def test_read_model_gives_the_shipped_network(tmp_path):
+    path = tmp_path / "model.npz"
+    _write(path, _digits_arrays())
+    network = pretrained.read_model(path, pretrained.spec("digits"))
+    reference = pretrained.load("digits")
+    for (W, b), (W2, b2) in zip(network.get_weights(), reference.get_weights(), strict=True):
+        np.testing.assert_array_equal(W, W2)
+        np.testing.assert_array_equal(b, b2)
+
+
+def test_truncated_and_foreign_files(tmp_path):
+    path = tmp_path / "model.npz"
+    whole = resource_path("models", "digits.npz").read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])
+    assert "model.npz is not a model file (it could not be read as one" in _error(path)
+    path.write_bytes(b"not a zip at all")
+    assert "model.npz is not a model file" in _error(path)
+    assert _error(tmp_path / "model.npz.missing").startswith("model.npz.missing: no such file")
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"b1": None}, "model.npz: member 'b1.npy': missing."),
+    ({"W0": np.full((64, 32), np.nan, dtype=np.float32)},
+     "model.npz: member 'W0.npy': NaN or infinity in the weights."),
+    ({"b2": np.array([np.inf] + [0.0] * 9)},
+     "model.npz: member 'b2.npy': NaN or infinity in the weights."),
+    ({"W1": np.zeros((16, 32))}, "model.npz: member 'W1.npy': shape (16, 32), expected (32, 16)."),
+    ({"W2": np.zeros((16, 10), dtype=np.int32)},
+     "model.npz: member 'W2.npy': numbers of type '<i4', expected float32 or float64."),
+])
+def test_damaged_members(tmp_path, change, message):
+    arrays = _digits_arrays()
+    for key, value in change.items():
+        if value is None:
+            del arrays[key]
+        else:
+            arrays[key] = value
+    path = tmp_path / "model.npz"
+    _write(path, arrays)
+    assert _error(path).startswith(message)
+
+
+def test_a_pickled_member_is_never_unpickled(tmp_path):
+    marker = tmp_path / "unpickled"
+    arrays = _digits_arrays()
+    arrays["W0"] = np.array([_Trap(str(marker))] * 4, dtype=object)
+    path = tmp_path / "model.npz"
+    _write(path, arrays, allow_pickle=True)
+    assert _error(path).startswith("model.npz: member 'W0.npy': numbers of type '|O'")
+    assert not marker.exists()
+
+
+class _Trap:
+    """Unpickling it would create a file: proof that nothing was unpickled."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+def test_a_damaged_description(monkeypatch):
+    monkeypatch.setattr(pretrained, "_read_specs", lambda: {"digits": {
+        "file": "digits.npz", "inputs": 64, "layers": [{"units": 0, "activation": "sigmoid"}]}})
+    with pytest.raises(ModelFileError, match=re.escape(
+            "digits.npz: key 'layers[0].units': expected a whole number from 1 to 512, got 0.")):
+        pretrained.load("digits")
