@@ -163,6 +163,10 @@ def serve(commands: Connection, events: Connection) -> None:
                     control.pause()
                 for change in changes:
                     _CHANGES[change.name](control, change.value)
+                # A new job means the parent gave up on any run still going here (e.g. after
+                # a message it could not read): stop it, or the new job would wait behind it
+                # and its commands would steer the wrong run.
+                current["control"].request_stop()
                 current["control"] = control
                 jobs.put((run, job, control))
             elif kind == "ack":

@@ -123,16 +123,27 @@ def adopt_model(mine: Network | Perceptron, trained: Network | Perceptron) -> No
     """Copy a model trained in the child into the parent's object, in place, as a thread
     would have left it (views holding its arrays see the new numbers)."""
     if isinstance(mine, Network) and isinstance(trained, Network):
-        for layer, source in zip(mine.layers, trained.layers, strict=True):
-            np.copyto(layer.weights, source.weights)
-            if layer.bias is not None and source.bias is not None:
-                np.copyto(layer.bias, source.bias)
+        pairs = [(target, source)
+                 for layer, other in zip(mine.layers, trained.layers, strict=True)
+                 for target, source in ((layer.weights, other.weights), (layer.bias, other.bias))
+                 if target is not None and source is not None]
+        _check_shapes(pairs)  # all or nothing: no half-copied model
+        for target, source in pairs:
+            np.copyto(target, source)
     elif isinstance(mine, Perceptron) and isinstance(trained, Perceptron):
+        _check_shapes([(mine.weights, trained.weights)])
         np.copyto(mine.weights, trained.weights)
         mine.history = trained.history
     else:
         raise TypeError(f"cannot copy a trained {type(trained).__name__} into a "
                         f"{type(mine).__name__}")
+
+
+def _check_shapes(pairs: list[tuple[np.ndarray, np.ndarray]]) -> None:
+    for target, source in pairs:
+        if target.shape != source.shape:
+            raise ValueError(f"trained weights of shape {source.shape} do not fit "
+                             f"weights of shape {target.shape}")
 
 
 def adopt_optimizer(mine: SGD, trained: SGD) -> None:
@@ -148,6 +159,11 @@ class RemoteTrainer:
     trained state was copied into the job's own model and optimizer. Either may only hand over
     to the GUI thread, which compares ``run`` with the one it started: a signal queued by a run
     given up on may arrive after the next one started.
+
+    A run ends in one step under ``_lock``: the check that it is still the current run, the
+    copy of its weights into its own job and ``is_running`` turning False. So no ``start`` or
+    ``close`` can come between them: a run's weights go into that run's job or nowhere, and a
+    run whose weights were copied is always reported.
     """
 
     def __init__(self, on_snapshot: Callable[[int], None],
@@ -188,6 +204,7 @@ class RemoteTrainer:
         self._ensure_child()
         with self._lock:  # the reader puts Snapshots under this lock: none of the last run's
             self._run += 1  # can land in the emptied mailbox
+            run = self._run
             self._job = job
             self._ended.clear()
             self._reported.clear()
@@ -203,18 +220,18 @@ class RemoteTrainer:
             for name in DATA_FIELDS:
                 setattr(sent, name, None)
         try:
-            message = pickle.dumps(("job", (self._run, sent, reuse, *settings)),
+            message = pickle.dumps(("job", (run, sent, reuse, *settings)),
                                    pickle.HIGHEST_PROTOCOL)
         except Exception as error:  # noqa: BLE001 - e.g. a model patched with a local function
-            self._finish(self._run, None, f"this model cannot be sent to the trainer process "
-                                          f"({error}); set NNSIM_TRAINER=thread to train it")
+            self._finish(run, None, f"this model cannot be sent to the trainer process "
+                                    f"({error}); set NNSIM_TRAINER=thread to train it")
             return remote
         if self._send_bytes(message):
             # The arrays are kept referenced, so their ids (part of the key) stay theirs.
             self._child_data = key
             self._child_arrays = tuple(getattr(job, name) for name in DATA_FIELDS)
         else:
-            self._finish(self._run, None, CHILD_ENDED)
+            self._finish(run, None, CHILD_ENDED)
         return remote
 
     def stop(self, timeout: float = 1.0) -> bool:
@@ -300,8 +317,9 @@ class RemoteTrainer:
                     current = self._process is process
                     if current:
                         self._process = None
+                    run = self._run  # the run this child was serving
                 if current:
-                    self._finish(self._run, None, CHILD_ENDED)
+                    self._finish(run, None, CHILD_ENDED)
                 return
             except Exception as error:  # noqa: BLE001 - a message this side cannot unpickle
                 self._finish(self._run, None, f"could not read the trainer's message ({error})")
@@ -315,24 +333,27 @@ class RemoteTrainer:
                     self._on_snapshot(run)
             elif kind == "finished":
                 result, model, optimizer = payload
-                job = self._job
-                try:
-                    if job is not None:
-                        adopt_model(job.model, model)
-                        adopt_optimizer(job.optimizer, optimizer)
-                except (TypeError, ValueError) as error:  # the model changed meanwhile
-                    self._finish(run, None, f"the trained weights no longer fit the model "
-                                            f"({error}); they were not kept")
-                    continue
-                self._finish(run, result, None)
+                self._finish(run, result, None, trained=(model, optimizer))
             else:
                 self._finish(run, None, payload)
 
-    def _finish(self, run: int, result: TrainingResult | None, error: str | None) -> None:
+    def _finish(self, run: int, result: TrainingResult | None, error: str | None,
+                trained: tuple[Network | Perceptron, SGD] | None = None) -> None:
+        """End ``run`` if it is still the current one: copy ``trained`` (model, optimizer)
+        into its own job, then report it. All but the report happen under the lock, so a
+        ``start`` or ``close`` waits for them: the weights of a run given up on never land in
+        the next run's job, and weights copied in are never left unreported."""
         with self._lock:
             if run != self._run or self._ended.is_set():
                 return
-            self._job = None
+            job, self._job = self._job, None
+            if trained is not None and job is not None:
+                try:
+                    adopt_model(job.model, trained[0])
+                    adopt_optimizer(job.optimizer, trained[1])
+                except (TypeError, ValueError) as problem:  # the model changed meanwhile
+                    result, error = None, (f"the trained weights no longer fit the model "
+                                           f"({problem}); they were not kept")
             self._ended.set()
         self._on_end(run, result, error)
         self._reported.set()

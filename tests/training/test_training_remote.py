@@ -11,9 +11,11 @@ import numpy as np
 import pytest
 
 from nnsim.core.activations import get_activation
+from nnsim.core.history import History
 from nnsim.core.network import Network
 from nnsim.core.optimizers import SGD
 from nnsim.core.perceptron import Perceptron
+from nnsim.training import remote
 from nnsim.training.child import receive_message, send_message
 from nnsim.training.control import TrainingControl
 from nnsim.training.loop import TrainingJob, TrainingResult, run_training
@@ -29,12 +31,14 @@ class Recorder:
     def __init__(self) -> None:
         self.snapshots = 0
         self.ends: list[tuple[TrainingResult | None, str | None]] = []
+        self.runs: list[int] = []  # the run number of each end, in order
         self.ended = threading.Event()
 
     def on_snapshot(self, run: int) -> None:
         self.snapshots += 1
 
     def on_end(self, run: int, result: TrainingResult | None, error: str | None) -> None:
+        self.runs.append(run)
         self.ends.append((result, error))
         self.ended.set()
 
@@ -199,14 +203,71 @@ def test_big_data_stays_in_the_child_between_runs(trainer, monkeypatch) -> None:
         trainer.start(run_job)
         wait_until(lambda number=number: len(trainer.recorder.ends) == number)
     assert sizes[0] > X.nbytes and sizes[1] < 100_000  # the second job left the data out
-    for trained in (first, second):
-        assert trainer.recorder.ends[0][0].history["loss"] == pytest.approx(
-            expected.history["loss"], rel=1e-12)
+    assert trainer.recorder.runs == [1, 2]
+    for (result, error), trained in zip(trainer.recorder.ends, (first, second), strict=True):
+        assert error is None and result.status == expected.status  # each run's own end
+        assert result.history["loss"] == pytest.approx(expected.history["loss"], rel=1e-12)
         np.testing.assert_allclose(trained.model.layers[0].weights,
                                    reference.model.layers[0].weights, rtol=1e-12)
     trainer.start(TrainingJob(model=job().model, X=X.copy(), y=y, epochs=1))  # new arrays
     wait_until(lambda: len(trainer.recorder.ends) == 3)
     assert sizes[-1] > X.nbytes
+
+
+def test_a_runs_weights_go_into_its_own_job_and_are_always_reported(trainer,
+                                                                     monkeypatch) -> None:
+    """Checking the run, copying its weights and ending it are one step: a start or close
+    that comes meanwhile waits, so the weights never land in the next run's job and a run
+    whose weights were copied is never dropped unreported."""
+    reader, writer = multiprocessing.Pipe(duplex=False)
+    mine, trained, nxt = xor_job(), xor_job(), xor_job()
+    run_training(trained, TrainingControl(), lambda snapshot: None)
+    untouched = nxt.model.get_weights()
+    trainer._run, trainer._job = 1, mine  # run 1 in progress, as start() leaves it
+    trainer._ended.clear()
+    trainer._reported.clear()
+    replaced = threading.Event()
+
+    def give_up_and_start_the_next() -> None:  # what close() and start() do to the state
+        with trainer._lock:
+            trainer._run += 2
+            trainer._job = nxt
+            trainer._ended.clear()
+        replaced.set()
+
+    adopt = remote.adopt_model
+
+    def adopt_slowly(model, source) -> None:  # the GUI gives up on run 1 while it is copied
+        threading.Thread(target=give_up_and_start_the_next, daemon=True).start()
+        replaced.wait(0.2)
+        adopt(model, source)
+
+    monkeypatch.setattr(remote, "adopt_model", adopt_slowly)
+    thread = threading.Thread(target=trainer._read, args=(reader, None), daemon=True)
+    thread.start()
+    result = TrainingResult("finished", History(), 1200, 300)
+    send_message(writer, ("finished", 1, (result, trained.model, trained.optimizer)))
+    assert trainer.recorder.ended.wait(5) and replaced.wait(5)
+    assert trainer.recorder.runs == [1] and trainer.recorder.ends[0] == (result, None)
+    for (W, _), (W_ref, _) in zip(mine.model.get_weights(), trained.model.get_weights(),
+                                  strict=True):
+        np.testing.assert_array_equal(W, W_ref)
+    for (W, _), (W0, _) in zip(nxt.model.get_weights(), untouched, strict=True):
+        np.testing.assert_array_equal(W, W0)
+    assert trainer.run == 3 and trainer.is_running  # the next run goes on, unended
+    writer.close()
+    thread.join(5)
+
+
+def test_a_new_job_stops_a_run_the_parent_gave_up_on(trainer) -> None:
+    trainer.start(xor_job(epochs=None))  # runs until stopped
+    wait_until(lambda: trainer.recorder.snapshots >= 1)
+    trainer._finish(trainer.run, None, "given up")  # as an unreadable message ends it
+    assert not trainer.is_running
+    trainer.start(xor_job(epochs=2))  # not queued behind the endless one
+    wait_until(lambda: len(trainer.recorder.ends) == 2)
+    assert trainer.recorder.runs == [1, 2]
+    assert trainer.recorder.ends[1][0].status == "finished"
 
 
 def test_an_unreadable_message_ends_the_run_with_a_message(trainer) -> None:
