@@ -18,18 +18,21 @@ from nnsim.core.errors import DatasetError, LessonError
 from nnsim.core.history import History
 from nnsim.core.layers import Dense
 from nnsim.core.lessons import Lesson, LessonData, load_lesson
+
+# The ranges the training controls accept (one table, core/limits.py); a file outside them
+# is refused, not clipped.
+from nnsim.core.limits import (  # noqa: E402
+    LEARNING_RATE_RANGE,
+    MAX_BATCH_SIZE,
+    MAX_EPOCHS,
+    MAX_SEED,
+    MOMENTUM_RANGE,
+)
 from nnsim.core.network import Network
 from nnsim.core.optimizers import SGD
 from nnsim.core.perceptron import Perceptron
 from nnsim.core.session import Session, SessionError
 from nnsim.workspace.state import Model, TrainingSettings, WorkspaceState, weight_shapes
-
-#: The ranges the training controls accept; a file outside them is refused, not clipped.
-LEARNING_RATE_RANGE = (1e-6, 10.0)
-MOMENTUM_RANGE = (0.0, 0.999)
-MAX_BATCH_SIZE = 65_536
-MAX_EPOCHS = 1_000_000
-MAX_SEED = 2**31 - 1
 
 _BUILD_ERRORS = (LessonError, DatasetError, ValueError, KeyError, TypeError, IndexError,
                  OverflowError, MemoryError)

@@ -135,6 +135,7 @@ def test_a_session_that_fails_late_leaves_the_trained_work(nnsim_app, qtbot, tmp
     session = session_of(controller)
     wide = Network.from_sizes([3, 8, 1], "tanh")
     session.architecture, session.weights = wide.spec(), wide.get_weights()
+    session.optimizer_state = []  # a consistent file in itself: only its width is wrong
     path = save_session(session, tmp_path / "wide.nnsim")
     assert not nnsim_app.sessions.open(path)
     assert any("wide.nnsim" in text and "3 inputs" in text
