@@ -72,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--batch-size", type=_positive(int))
     run.add_argument("--seed", type=int)
     run.add_argument("--data", help="folder with the MNIST IDX files (mnist lessons)")
+    run.add_argument("--match-lecture", action="store_true",
+                     help="train for as many weight updates as the lecture's run (mnist-keras)")
 
     for name, text in (("forward", "print the forward pass neuron by neuron"),
                        ("step", "print the forward (and backward) pass step by step")):
@@ -120,7 +122,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "run":
         options = headless.RunOptions(epochs=args.epochs, learning_rate=args.lr,
                                       batch_size=args.batch_size, seed=args.seed,
-                                      data_path=args.data)
+                                      data_path=args.data, match_lecture=args.match_lecture)
         return headless.run_lesson(lesson, options)
     if args.command == "forward":
         return headless.print_forward(lesson, args.input, args.precision)

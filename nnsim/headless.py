@@ -16,6 +16,7 @@ import numpy as np
 
 from nnsim.core.activations import LECTURE_ACTIVATIONS, get_activation
 from nnsim.core.explain import backward_steps, forward_steps
+from nnsim.core.lecture_run import LectureRun, describe_run, epochs_to_match, weight_updates
 from nnsim.core.lessons import Lesson, LessonData
 from nnsim.core.metrics import classification_report, predicted_classes
 from nnsim.core.network import Network
@@ -36,6 +37,8 @@ class RunOptions:
     batch_size: int | None = None
     seed: int | None = None
     data_path: str | None = None
+    match_lecture: bool = False
+    """Train for as many weight updates as the lesson's ``[lecture]`` run made."""
 
 
 @contextmanager
@@ -127,17 +130,35 @@ def _run_perceptron(lesson: Lesson, data: LessonData, options: RunOptions, seed:
     return _say_verdict(result, lesson, True, right, len(data.y_test), epochs, say)
 
 
+def run_epochs(lesson: Lesson, options: RunOptions, rows: int, batch_size: int) -> int:
+    """The epochs to train: the lesson's, ``--epochs``, or as many as match the lecture."""
+    if not options.match_lecture:
+        return lesson.epochs if options.epochs is None else options.epochs
+    if lesson.lecture is None:
+        raise ValueError(f"{lesson.name} has no lecture run to match (only lessons with a "
+                         "[lecture] table have one, e.g. mnist-keras)")
+    if options.epochs is not None:
+        raise ValueError("give --epochs or --match-lecture, not both: --match-lecture sets "
+                         "the epochs")
+    return epochs_to_match(lesson.lecture.updates, rows, batch_size)
+
+
 def _run_network(lesson: Lesson, data: LessonData, options: RunOptions, seed: int,
                  say: Print) -> int:
     model = lesson.build_model(data.X_train.shape[1], seed=seed)
     assert isinstance(model, Network)
-    epochs = lesson.epochs if options.epochs is None else options.epochs
     batch_size = lesson.batch_size if options.batch_size is None else options.batch_size
+    rows = len(data.X_train)
+    epochs = run_epochs(lesson, options, rows, batch_size)
     optimizer = lesson.build_optimizer(options.learning_rate)
     sizes = "-".join(str(s) for s in model.sizes)
-    say(f"[INFO] training network {sizes} on {lesson.dataset} ({len(data.X_train)} rows): "
+    say(f"[INFO] training network {sizes} on {lesson.dataset} ({rows} rows): "
         f"loss={lesson.loss}, alpha={optimizer.learning_rate:g}, batch size={batch_size}, "
         f"epochs={epochs}")
+    if lesson.lecture is not None:
+        source = "the bundled sample" if options.data_path is None else options.data_path
+        say(f"[INFO] data: {describe_run(rows, batch_size, epochs, source)}")
+        say(f"[INFO] {lesson.lecture.describe()}")
     started = time.perf_counter()
 
     def log(epoch: int, logs: dict[str, float]) -> None:
@@ -152,7 +173,23 @@ def _run_network(lesson: Lesson, data: LessonData, options: RunOptions, seed: in
     result = _train(lesson, model, data, {"epochs": epochs, "batch_size": batch_size,
                                           "optimizer": optimizer, "seed": seed}, say, log)
     evaluate_network(lesson, model, data, say)
-    return _say_verdict(result, lesson, False, *_score(model, data), epochs, say)
+    right, total = _score(model, data)
+    if lesson.lecture is not None:
+        compared = compare_with_lecture(lesson.lecture, right / total, rows, batch_size,
+                                        result.epochs)
+        say(f"[INFO] {compared}")
+    return _say_verdict(result, lesson, False, right, total, epochs, say)
+
+
+def compare_with_lecture(lecture: LectureRun, accuracy: float, rows: int, batch_size: int,
+                         epochs: int) -> str:
+    """Our accuracy beside the lecture's, each with its number of weight updates."""
+    updates = weight_updates(rows, batch_size, epochs)
+    line = (f"validation accuracy {accuracy:.4f} after {updates:,} weight updates; the lecture "
+            f"reached {lecture.accuracy:.2f} after {lecture.updates:,}")
+    if updates < lecture.updates:
+        line += " (--match-lecture trains as many)"
+    return line
 
 
 def _score(model: Network, data: LessonData) -> tuple[int, int]:

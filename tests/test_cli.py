@@ -179,6 +179,9 @@ def test_step_backward_gives_the_output_delta(capsys):
      ["--backward needs --target"]),
     (["run", "mnist-keras", "--data", "/no/such/folder"], ["not a folder", "IDX"]),
     (["run", "/no/such/lesson.toml"], ["lesson.toml: cannot be read"]),
+    (["run", "backprop-xor", "--match-lecture"], ["backprop-xor has no lecture run"]),
+    (["run", "mnist-keras", "--match-lecture", "--epochs", "3"],
+     ["--epochs or --match-lecture, not both"]),
 ])
 def test_bad_arguments_give_one_line_and_status_2(capsys, argv, fragments):
     status, _, err = run(capsys, *argv)
@@ -230,3 +233,31 @@ def test_ctrl_c_stops_cleanly_and_evaluates_what_was_learned():
     assert stopped and 1 <= int(stopped.group(1)) < 100
     assert re.search(r"\[INFO\] validation accuracy: 0\.\d{4} on 1250 images", out)
     assert "weighted avg" in out
+
+
+def test_mnist_says_what_it_trained_on_beside_the_lecture(capsys):
+    """The lecture: 52,500 training images, 100 epochs of batch 128 = 411 x 100 updates, 0.92
+    on 17,500; the sample: 75 % of 5,000 = 3,750 images, 30 batches an epoch."""
+    status, out, err = run(capsys, "run", "mnist-keras", "--epochs", "2")
+    assert err == ""
+    assert "[INFO] data: 3,750 training images (the bundled sample), 2 epochs of 30 batches " \
+           "of 128 = 60 weight updates" in out
+    assert "[INFO] the lecture: 52,500 training images, 100 epochs of batch 128 = 41,100 " \
+           "weight updates, accuracy 0.92 on 17,500 test images" in out
+    accuracy = re.search(r"^\[INFO\] validation accuracy: (0\.\d{4}) on 1250 images$", out,
+                         re.MULTILINE)
+    assert accuracy is not None
+    assert f"[INFO] validation accuracy {accuracy.group(1)} after 60 weight updates; the " \
+           "lecture reached 0.92 after 41,100 (--match-lecture trains as many)" in out
+
+
+def test_match_lecture_trains_as_many_updates_as_the_lecture():
+    """ceil(41,100 / 30) = 1,370 epochs of the sample make 41,100 updates (the full run and its
+    accuracy are measured by bench/lecture_match.py: the suite would take minutes)."""
+    from nnsim.core.lessons import load_lesson
+    from nnsim.headless import RunOptions, run_epochs
+
+    lesson = load_lesson("mnist-keras")
+    assert run_epochs(lesson, RunOptions(match_lecture=True), 3750, 128) == 1370
+    assert run_epochs(lesson, RunOptions(match_lecture=True), 52500, 128) == 100
+    assert run_epochs(lesson, RunOptions(), 3750, 128) == 100

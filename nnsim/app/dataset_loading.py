@@ -1,5 +1,7 @@
 """File > Open dataset: read the full MNIST from IDX files off the GUI thread, with progress.
 
+The rows are held out exactly as ``nnsim run mnist-keras --data DIR`` holds them out (the
+lesson's own split: the lecture's 75/25 of all 70,000 images), also in the reader's thread.
 Every problem (a missing file, a wrong magic number, a truncated file, labels out of range) is
 shown as it is, and the data already loaded stays.
 """
@@ -8,15 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QObject, QStandardPaths, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QProgressDialog
 
 from nnsim.app.controller import AppController
 from nnsim.app.messages import warn
-from nnsim.core.errors import DatasetError
-from nnsim.core.idx import load_idx_folder
-from nnsim.core.lessons import LessonData
+from nnsim.core.errors import DatasetError, LessonError
+from nnsim.core.lessons import Lesson, LessonData, load_lesson
 
 MNIST_LESSON = "mnist-keras"
 
@@ -25,30 +25,21 @@ class _IdxReader(QObject):
     """Reads one folder in a worker thread."""
 
     loaded = Signal(object)
-    """The four arrays were read and checked."""
+    """The rows were read, checked and split; carries the LessonData."""
     failed = Signal(str)
     """Reading failed; carries the message."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, lesson: Lesson) -> None:
         super().__init__()
         self.folder = folder
+        self.lesson = lesson
 
     @Slot()
     def run(self) -> None:
         try:
-            self.loaded.emit(load_idx_folder(self.folder))
-        except (DatasetError, OSError) as error:
-            self.failed.emit(str(error))
-
-
-def mnist_data(arrays: tuple[np.ndarray, ...]) -> LessonData:
-    """IDX arrays as lesson data: pixels scaled to [0, 1], the t10k files held out."""
-    X_train, y_train, X_test, y_test = arrays
-    return LessonData(X_train=X_train.reshape(len(X_train), -1).astype(np.float32) / 255.0,
-                      y_train=y_train.astype(np.int64),
-                      X_test=X_test.reshape(len(X_test), -1).astype(np.float32) / 255.0,
-                      y_test=y_test.astype(np.int64), n_classes=10, image_shape=(28, 28),
-                      feature_names=tuple(f"pixel_{i}" for i in range(784)), held_out=True)
+            self.loaded.emit(self.lesson.load_data(path=self.folder))
+        except (DatasetError, LessonError, OSError, MemoryError) as error:
+            self.failed.emit(str(error) or "not enough memory to hold the images")
 
 
 class MnistLoader(QObject):
@@ -64,7 +55,7 @@ class MnistLoader(QObject):
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.progress.setMinimumDuration(0)
         self.thread = QThread(self)
-        self.reader = _IdxReader(folder)
+        self.reader = _IdxReader(folder, mnist_lesson(controller))
         self.reader.moveToThread(self.thread)
         self.thread.started.connect(self.reader.run)
         self.reader.loaded.connect(self._on_loaded)
@@ -94,7 +85,7 @@ class MnistLoader(QObject):
         self.thread.wait(5000)
 
     @Slot(object)
-    def _on_loaded(self, arrays: tuple[np.ndarray, ...]) -> None:
+    def _on_loaded(self, data: LessonData) -> None:
         self._close_progress()
         if self.cancelled:
             return
@@ -102,11 +93,9 @@ class MnistLoader(QObject):
         if controller.lesson is None or controller.lesson.dataset != "mnist":
             if not controller.load_lesson_safely(MNIST_LESSON):
                 return
-        controller.datasets.replace_data(mnist_data(arrays))
-        window = controller.window
-        window.statusBar().showMessage(
-            f"MNIST loaded: {len(arrays[0]):,} training and {len(arrays[2]):,} test images",
-            10000)
+        if not controller.datasets.replace_data(data):
+            return
+        controller.window.statusBar().showMessage(loaded_message(data), 10000)
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
@@ -115,6 +104,19 @@ class MnistLoader(QObject):
             return
         warn(self.controller.window, "Cannot read the dataset",
              f"{message}\n\nThe data already loaded is unchanged.")
+
+
+def mnist_lesson(controller: AppController) -> Lesson:
+    """The lesson whose split the new rows get: the open one if it is about MNIST."""
+    lesson = controller.lesson
+    return lesson if lesson is not None and lesson.dataset == "mnist" else \
+        load_lesson(MNIST_LESSON)
+
+
+def loaded_message(data: LessonData) -> str:
+    total = len(data.y_train) + len(data.y_test)
+    return (f"MNIST loaded: {total:,} images, {len(data.y_train):,} for training and "
+            f"{len(data.y_test):,} held out for validation")
 
 
 def open_mnist_folder(controller: AppController, folder: str | None = None) -> MnistLoader | None:

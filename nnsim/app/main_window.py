@@ -255,6 +255,9 @@ class MainWindow(QMainWindow):
                                                 "New weights from a fresh random seed")
         self.action_pretrained = self._action("Load &pretrained model", None,
                                               "The shipped digits or MNIST network")
+        self.action_match_lecture = self._action(
+            "Train as long as the &lecture", None,
+            "As many weight updates as the lecture's own run, at unlimited speed")
         self.action_evaluate = self._action("E&valuate now", None,
                                             "Classification report on the held-out rows")
         self.action_projector = self._action("&Projector mode", "F5",
@@ -293,6 +296,7 @@ class MainWindow(QMainWindow):
                        self.action_step_epoch, self.action_reset, self.action_reset_random):
             train_menu.addAction(action)
         train_menu.addSeparator()
+        train_menu.addAction(self.action_match_lecture)
         train_menu.addAction(self.action_evaluate)
         train_menu.addAction(self.action_pretrained)
         self.data_menu = bar.addMenu("&Data")

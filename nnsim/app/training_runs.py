@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Slot
 
 from nnsim.app.messages import TRAINING_FAILED, warn
+from nnsim.core.lecture_run import describe_run, epochs_to_match
 from nnsim.core.network import Network
 from nnsim.core.optimizers import SGD
 from nnsim.core.perceptron import Perceptron
@@ -20,7 +21,7 @@ from nnsim.training.loop import TrainingJob, TrainingResult
 from nnsim.training.trainer import Trainer
 from nnsim.training.verdicts import verdict
 from nnsim.training.worker import make_trainer
-from nnsim.workspace import RunStatus
+from nnsim.workspace import RunStatus, WorkspaceState
 
 if TYPE_CHECKING:
     from nnsim.app.controller import AppController
@@ -51,10 +52,33 @@ class TrainingRuns(QObject):
         c.epochs_changed.connect(lambda v: self.set_live("epochs", int(v)))
         c.seed_changed.connect(lambda v: self.set_live("seed", int(v)))
         c.speed_changed.connect(lambda v: self.set_live("speed", v))
+        w.action_match_lecture.triggered.connect(self.match_lecture)
+        self.workspace.opened.connect(self._on_opened)
 
     @property
     def is_running(self) -> bool:
         return self.trainer.is_running
+
+    def _on_opened(self, state: WorkspaceState) -> None:
+        self.window.action_match_lecture.setEnabled(state.lesson.lecture is not None)
+
+    @Slot()
+    def match_lecture(self) -> bool:
+        """Set the epochs (and unlimited speed) for as many updates as the lecture's run,
+        through the controls, as if the user had typed them; False without a lecture run."""
+        state = self.workspace.state
+        lecture = None if state is None else state.lesson.lecture
+        if lecture is None:
+            return False
+        rows, batch_size = len(state.data.X_train), state.settings.batch_size
+        epochs = epochs_to_match(lecture.updates, rows, batch_size)
+        controls = self.window.controls
+        controls.epochs.setValue(epochs)
+        controls.speed_slider.setValue(controls.speed_slider.maximum())  # unlimited
+        self.window.statusBar().showMessage(
+            f"{describe_run(rows, batch_size, epochs, 'the open rows')}, as many as "
+            f"{lecture.describe()}. Press Train.", 15000)
+        return True
 
     def job(self, model: Network | Perceptron, learning_rate: float, batch_size: int,
             loss: str, optimizer: SGD | None = None) -> TrainingJob:

@@ -15,11 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from nnsim.core.datasets import dataset_names, load_dataset, train_test_split
+from nnsim.core.datasets import Dataset, dataset_names, load_dataset, train_test_split
 from nnsim.core.errors import DatasetError, LessonError
 from nnsim.core.fields import Fields, show
 from nnsim.core.initializers import initializer_names
 from nnsim.core.layers import Dense
+from nnsim.core.lecture_run import LectureRun
 from nnsim.core.lesson_checks import (
     check_weight_shapes,
     dataset_options,
@@ -32,6 +33,7 @@ from nnsim.core.limits import (
     LEARNING_RATE_RANGE,
     MAX_ABS_VALUE,
     MAX_BATCH_SIZE,
+    MAX_COUNT,
     MAX_EPOCHS,
     MAX_LESSON_BYTES,
     MAX_SEED,
@@ -108,6 +110,8 @@ class Lesson:
     probe_input: tuple[float, ...] | None = None
     probe_target: float | None = None
     threshold: float = 0.5
+    lecture: LectureRun | None = None
+    """The lecture's own run of this lesson, to set ours beside it (optional)."""
 
     def build_model(self, n_inputs: int, seed: int | None = None) -> Network | Perceptron:
         """A fresh model: the file's weights where it gives them, else seeded random ones."""
@@ -138,7 +142,11 @@ class Lesson:
         options = dict(self.dataset_options)
         if path is not None:
             options["path"] = path
-        data = load_dataset(self.dataset, **options)
+        return self.split(load_dataset(self.dataset, **options), seed)
+
+    def split(self, data: Dataset, seed: int | None = None) -> LessonData:
+        """``data`` held out as the lesson says: the one split the CLI and the app both use
+        (for MNIST from IDX files, the lecture's 75/25 of all 70,000 images)."""
         share = self.test_size or self.validation_split
         if share:
             seed = self.seed if seed is None else seed
@@ -213,6 +221,14 @@ def parse_lesson(text: str, path: Path) -> Lesson:
             probe_target=evaluation.number("target", -MAX_ABS_VALUE, MAX_ABS_VALUE, None),
             threshold=evaluation.number("threshold", -MAX_ABS_VALUE, MAX_ABS_VALUE, 0.5),
         )
+    lecture = top.table_at("lecture", required=False)
+    if lecture is not None:
+        fields["lecture"] = LectureRun(
+            train_images=lecture.whole("train_images", 1, MAX_COUNT),
+            test_images=lecture.whole("test_images", 1, MAX_COUNT),
+            epochs=lecture.whole("epochs", 1, MAX_EPOCHS),
+            batch_size=lecture.whole("batch_size", 1, MAX_BATCH_SIZE),
+            accuracy=lecture.number("accuracy", 0.0, 1.0))
     model = top
     if kind == "network":
         model = top.table_at("model")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QFont, QImage, QPainter
+from PySide6.QtGui import QFont, QFontMetrics, QImage, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnsim.core.snapshot import Snapshot
@@ -79,7 +79,6 @@ class BoundaryPlot(QWidget):
         self.plot_widget = pg.PlotWidget(viewBox=self.view)
         self.plot_widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.plot_item = self.plot_widget.getPlotItem()
-        self.plot_item.layout.setContentsMargins(2, 2, 12, 2)
         self.image = _SmoothImage(axisOrder="row-major")
         self.image.setZValue(-10)
         self.contour = pg.PlotCurveItem(connect="pairs")
@@ -219,6 +218,9 @@ class BoundaryPlot(QWidget):
         tick_font = QFont()
         tick_font.setPointSizeF(8 * theme.font_scale)
         label_style = {"color": foreground.name(), "font-size": f"{9 * theme.font_scale:.0f}pt"}
+        # A tick label is centred on its tick: the top one needs half a line above the axis.
+        top = QFontMetrics(tick_font).height() // 2 + 2
+        self.plot_item.layout.setContentsMargins(2, top, 12, 2)
         for name, text in (("left", "x2"), ("bottom", "x1")):
             axis = self.plot_item.getAxis(name)
             axis.setPen(foreground)

@@ -23,9 +23,13 @@ class HoverText(QLabel):
     def show_near(self, text: str, at: QPoint) -> None:
         """Show ``text`` below right of ``at`` (parent coordinates), flipped where it would
         leave the parent."""
+        self.setWordWrap(False)
         self.setText(text)
         self.adjustSize()
         area = self.parentWidget()
+        if self.width() > area.width():  # a long formula on a narrow canvas: wrap, never cut
+            self.setWordWrap(True)
+            self.resize(area.width(), self.heightForWidth(area.width()))
         x, y = at.x() + 16, at.y() + 16
         if x + self.width() > area.width():
             x = max(0, at.x() - self.width() - 8)

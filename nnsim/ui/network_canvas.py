@@ -121,6 +121,7 @@ class NetworkCanvas(QWidget):
         self._names = neuron_names(sizes, classes)
         self._index = edge_index(sizes, self._has_bias)
         self._n_edges = sum(len(index.source) for index in self._index)
+        self._toolbar.message.clear()  # it spoke of the network before (e.g. "too big to edit")
         self._toolbar.show_summary_controls(self._n_edges > EDGE_LIMITS[0] or max(sizes) > 40)
         self._edges.set_antialias(min(self._edge_limit, self._n_edges) <= SMOOTH_LIMIT)
         self._edges.set_theme(self._theme, self._edge_width, dim=False)

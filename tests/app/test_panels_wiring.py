@@ -91,26 +91,38 @@ def _write_idx(folder, name, magic, shape, data):
 
 def test_open_dataset_reads_idx_files_and_a_bad_folder_keeps_the_data(nnsim_app, qtbot,
                                                                        tmp_path):
+    from sklearn.model_selection import train_test_split
+
     from nnsim.app.dataset_loading import open_mnist_folder
 
     rng = np.random.default_rng(0)
-    for prefix, count in (("train", 30), ("t10k", 10)):
-        _write_idx(tmp_path, f"{prefix}-images-idx3-ubyte", 2051, (count, 28, 28),
-                   rng.integers(0, 256, (count, 28, 28)))
-        _write_idx(tmp_path, f"{prefix}-labels-idx1-ubyte", 2049, (count,),
-                   rng.integers(0, 10, count))
+    images, labels = [], []
+    for prefix, count in (("train", 36), ("t10k", 12)):
+        images.append(rng.integers(0, 256, (count, 28, 28)))
+        labels.append(np.arange(count) % 10)
+        _write_idx(tmp_path, f"{prefix}-images-idx3-ubyte", 2051, (count, 28, 28), images[-1])
+        _write_idx(tmp_path, f"{prefix}-labels-idx1-ubyte", 2049, (count,), labels[-1])
     controller = nnsim_app.controller
     open_mnist_folder(controller, str(tmp_path))
     qtbot.waitUntil(lambda: controller.lesson.name == "mnist-keras"
-                    and len(controller.data.X_train) == 30, timeout=20_000)
-    assert controller.data.X_test.shape == (10, 784)
-    assert 0.0 <= controller.data.X_train.min() and controller.data.X_train.max() <= 1.0
+                    and len(controller.data.X_train) == 36, timeout=20_000)
+    # The lecture's split: 75/25 of all images (train and t10k files together), as the CLI's
+    # --data DIR; checked against scikit-learn's own stratified split with the lesson's seed.
+    X = np.concatenate(images).reshape(48, 784) / 255.0
+    y = np.concatenate(labels)
+    X_train, X_val, _, y_val = train_test_split(X, y, test_size=0.25, random_state=0,
+                                                stratify=y)
+    np.testing.assert_allclose(controller.data.X_train, X_train, atol=1e-6)
+    np.testing.assert_allclose(controller.data.X_test, X_val, atol=1e-6)
+    np.testing.assert_array_equal(controller.data.y_test, y_val)
+    assert "48 images, 36 for training and 12 held out" in \
+        nnsim_app.window.statusBar().currentMessage()
     empty = tmp_path / "empty"
     empty.mkdir()
     open_mnist_folder(controller, str(empty))
     qtbot.waitUntil(lambda: any("data already loaded is unchanged" in text
                                 for text in warnings_shown(nnsim_app.window)), timeout=20_000)
-    assert len(controller.data.X_train) == 30
+    assert len(controller.data.X_train) == 36
 
 
 def test_export_figures_writes_png_and_svg(nnsim_app, tmp_path):

@@ -472,3 +472,19 @@ def test_cached_markers_are_redrawn_when_points_change(plot, qtbot):
     plot.set_points(np.array([[1.0, 1.0], [1.5, 1.5]]), np.array([0, 1]))   # the view stays
     assert colour_at(1.0, 1.0) == CLASS_COLOURS[0]
     assert colour_at(0.0, 0.0) == (255, 255, 255)          # the old picture is gone
+
+
+@pytest.mark.parametrize("theme", [None, PROJECTOR])
+def test_the_top_tick_label_has_room_above_the_axis(plot, qtbot, theme):
+    """A tick label is centred on its tick: with the axis flush with the widget's top the top
+    label was cut in half (the issue's "top tick clipped")."""
+    from PySide6.QtGui import QFontMetrics
+
+    plot.set_title("")  # the app's plot has none: nothing else sits above the axis
+    if theme is not None:
+        plot.set_theme(theme)
+    qtbot.wait(20)
+    axis = plot.plot_item.getAxis("left")
+    axis_top = plot.plot_widget.mapFromScene(axis.mapToScene(0, 0)).y()  # the axis line's top
+    label = QFontMetrics(axis.style["tickFont"]).height()
+    assert axis_top >= label / 2, (axis_top, label)

@@ -411,3 +411,42 @@ def test_zoom_then_fit_gives_back_the_same_picture(canvas):
     canvas.graphics_view.grab()
     canvas.fit_to_window()
     assert canvas.graphics_view.grab().toImage() == before
+
+
+def test_the_too_big_to_edit_hint_goes_with_the_big_network(canvas, qtbot):
+    """Double-clicking an edge of a big net explains why nothing opens; the hint must not
+    stay on the next (small, editable) network."""
+    from nnsim.ui.network_canvas import EDIT_LIMIT
+
+    sizes = [8, 8, 2]
+    assert 8 * 8 + 8 * 2 > EDIT_LIMIT
+    canvas.set_architecture(sizes, "sigmoid", False)
+    rng = np.random.default_rng(0)
+    weights = ((rng.normal(size=(8, 8)), None), (rng.normal(size=(8, 2)), None))
+    canvas.show_snapshot(Snapshot(step=0, epoch=0, loss=0.0, weights=weights))
+    double_click(qtbot, canvas, viewport_point(canvas, *midpoint(canvas, (1, 0), (2, 0))))
+    message = canvas._toolbar.message
+    assert f"at most {EDIT_LIMIT} edges" in message.text()
+    canvas.set_architecture([2, 1], "sigmoid", True)
+    assert message.text() == ""
+
+
+@pytest.mark.parametrize("width", [900, 260])
+def test_hover_text_stays_inside_the_view_at_every_corner(canvas, qtbot, width):
+    """The issue: the formula was cut at the canvas edge ("(1 x -0"). Near each corner, and
+    on a canvas narrower than the formula, the whole box stays inside the view."""
+    from nnsim.ui.canvas_hover import HoverText
+
+    canvas.resize(width, 500)
+    qtbot.wait(20)
+    hover = canvas._hover
+    assert isinstance(hover, HoverText)
+    area = hover.parentWidget().rect()
+    text = "h1\nnet = (1 x -0.123456) + (0 x 0.654321) + (1 x 0.5) + 0.25 = 0.626544\nout = 0.65"
+    for x, y in ((2, 2), (area.width() - 2, 2), (2, area.height() - 2),
+                 (area.width() - 2, area.height() - 2), (area.width() // 2, area.height() // 2)):
+        hover.show_near(text, QPoint(x, y))
+        box = hover.geometry()
+        assert area.contains(box), (width, (x, y), box, area)
+    hover.show_near("short", QPoint(10, 10))
+    assert not hover.wordWrap()  # a short text is one line again
