@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from array import array
+
 HISTORY_KEYS = ("loss", "accuracy", "val_loss", "val_accuracy")
 
 
@@ -20,9 +22,15 @@ class History(dict):
         return len(self.get("loss", []))
 
     def append(self, logs: dict[str, float]) -> None:
-        """Record one epoch's figures."""
+        """Record one epoch's figures.
+
+        A new series is a packed ``array("d")``: 8 bytes an epoch instead of a list's 32 (a
+        float object and its pointer), so a run left going over a coffee break (the spiral
+        makes about 900 epochs a second) grows by 1.7 MB a minute, not 7. It indexes, slices,
+        iterates and pickles as a list does; ``list(series)`` gives plain floats.
+        """
         for key, value in logs.items():
-            self.setdefault(key, []).append(float(value))
+            self.setdefault(key, array("d")).append(float(value))
 
 
 #: Points a Snapshot's history carries at most: the curves draw this many whatever the run's

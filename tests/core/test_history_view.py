@@ -33,3 +33,18 @@ def test_joining_what_came_before_with_a_run_stays_bounded_and_ordered():
     assert len(epochs) <= VIEW_POINTS and np.all(np.diff(epochs) > 0)
     assert epochs[-1] == 8000 and joined["loss"][-1] == 0.5 and joined["loss"][0] == 1.0
     assert join_views({}, run) is run
+
+
+def test_a_runs_history_is_packed_eight_bytes_an_epoch():
+    """A long run's history must not grow by a float object per value (issue: long runs)."""
+    import pickle
+
+    from nnsim.core.history import History
+
+    history = History()
+    for epoch in range(10_000):
+        history.append({"loss": 1 / (epoch + 1), "accuracy": 0.5})
+    loss = history["loss"]
+    assert history.epochs == 10_000 and loss[-1] == 1 / 10_000 and loss[:2].tolist() == [1, 0.5]
+    assert loss.itemsize * len(loss) == 80_000  # 8 bytes a value
+    assert list(pickle.loads(pickle.dumps(history))["loss"]) == list(loss)  # to the GUI

@@ -325,8 +325,8 @@ def test_perceptron_on_and_converges_like_the_lecture_rule():
     job = TrainingJob(perceptron, data.X, data.y, epochs=50, shuffle=False)
     result = run_training(job, TrainingControl(), lambda snapshot: None)
     assert result.status == CONVERGED
-    assert result.history["loss"] == [4.0, 4.0, 3.0, 2.0, 2.0, 3.0, 2.0, 1.0, 0.0]
-    assert result.history["loss"] == [float(m) for m in expected.mistakes]
+    assert list(result.history["loss"]) == [4.0, 4.0, 3.0, 2.0, 2.0, 3.0, 2.0, 1.0, 0.0]
+    assert list(result.history["loss"]) == [float(m) for m in expected.mistakes]
     assert result.epochs == perceptron.history.converged_epoch == 9
     np.testing.assert_array_equal(perceptron.weights, reference.weights)
     np.testing.assert_array_equal(perceptron.predict(data.X), [0, 0, 0, 1])
@@ -347,7 +347,7 @@ def test_perceptron_on_xor_is_not_separable_but_and_may_just_need_more_epochs():
     assert result.steps % 4 == 0 and 4 < result.steps <= 80 and min(result.history["loss"]) > 0
     result = run_training(TrainingJob(Perceptron(2, 0.1, seed=0), and_.X, and_.y, epochs=3,
                                       shuffle=False), TrainingControl(), lambda s: None)
-    assert result.status == FINISHED and result.history["loss"] == [4.0, 4.0, 3.0]
+    assert result.status == FINISHED and list(result.history["loss"]) == [4.0, 4.0, 3.0]
 
 
 def test_perceptron_learning_rate_changes_live(clock):
@@ -398,7 +398,8 @@ def test_snapshot_boundary_and_neuron_maps_match_a_forward_pass(clock):
     assert [a.shape for a in snapshot.activations] == [(2,), (4,), (3,), (2,)]
     np.testing.assert_allclose(snapshot.activations[-1], net.predict(X[4])[0])
     shown = {k: v for k, v in snapshot.history.items() if k != "epoch"}  # the curve's view
-    assert shown == result.history and snapshot.history is not result.history
+    assert shown == {k: list(v) for k, v in result.history.items()}
+    assert snapshot.history is not result.history
     assert snapshot.history["epoch"] == [float(e) for e in range(1, result.epochs + 1)]
 
 
