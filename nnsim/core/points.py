@@ -13,12 +13,12 @@ import csv
 import io
 import math
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from nnsim.core.errors import DatasetError
+from nnsim.core.leftovers import sweep_leftovers, temporary_beside
 from nnsim.core.limits import MAX_POINTS, MAX_POINTS_FILE_BYTES
 
 Array = np.ndarray
@@ -138,7 +138,7 @@ def write_points_csv(path: str | Path, X: Array, y: Array) -> None:
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        handle, temporary = temporary_beside(path)
     except OSError as error:
         raise DatasetError(f"{path.name}: cannot write in {folder} "
                            f"({error.strerror or error}). Choose another folder.") from None
@@ -151,6 +151,8 @@ def write_points_csv(path: str | Path, X: Array, y: Array) -> None:
         os.chmod(temporary, 0o644)  # mkstemp makes it private; a points file is shareable
         os.replace(temporary, path)
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
         raise DatasetError(f"{path.name}: cannot be written ({error.strerror or error}). "
                            "Check the folder and free space.") from None
+    finally:  # any failure takes its temporary file with it
+        temporary.unlink(missing_ok=True)
+    sweep_leftovers(path)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ import numpy as np
 from nnsim.core.archive import Archive
 from nnsim.core.errors import SessionError
 from nnsim.core.fields import Fields, read_architecture, show
+from nnsim.core.leftovers import sweep_leftovers, temporary_beside
 from nnsim.core.limits import (
     LEARNING_RATE_RANGE,
     MAX_BATCH_SIZE,
@@ -115,8 +115,7 @@ def save_session(session: Session, path: str | Path) -> Path:
     for index, buffer in enumerate(session.optimizer_state):
         arrays[f"v{index}"] = np.asarray(buffer)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp",
-                                             dir=path.parent)
+        handle, temporary = temporary_beside(path)
     except OSError as error:
         raise _unwritable(path, error) from None
     try:
@@ -124,15 +123,16 @@ def save_session(session: Session, path: str | Path) -> Path:
             np.savez_compressed(stream, **arrays)
             stream.flush()
             os.fsync(stream.fileno())
-        _load(Path(temporary), path.name)  # never write what could not be opened again
+        _load(temporary, path.name)  # never write what could not be opened again
         os.replace(temporary, path)
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
         raise _unwritable(path, error) from None
     except SessionError as error:
-        Path(temporary).unlink(missing_ok=True)
         raise SessionError(f"{path.name}: cannot be saved: "
                            f"{str(error).removeprefix(path.name + ': ')}") from None
+    finally:  # any failure (MemoryError too) takes its temporary file with it
+        temporary.unlink(missing_ok=True)
+    sweep_leftovers(path)
     return path
 
 

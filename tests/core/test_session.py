@@ -251,6 +251,57 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, mon
     assert [p.name for p in tmp_path.iterdir()] == ["keep.nnsim"]
 
 
+def test_a_failure_of_any_kind_leaves_no_temporary(tmp_path, monkeypatch):
+    path = save_session(_session(), tmp_path / "keep.nnsim")
+
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(np, "savez_compressed", out_of_memory)
+    with pytest.raises(MemoryError):
+        save_session(_session(), path)
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.nnsim"]
+
+
+_KILLED_SAVE = """
+import os, sys
+import numpy as np
+from nnsim.core.network import Network
+from nnsim.core.session import Session, save_session
+network = Network.from_sizes([2, 3, 1], "sigmoid", seed=0)
+os.fsync = lambda fd: os.kill(os.getpid(), 9)  # killed mid-write, as by kill -9
+save_session(Session("backprop-xor", "network", network.spec(), network.get_weights()),
+             sys.argv[1])
+"""
+
+
+def test_saves_killed_mid_write_are_swept_by_the_next_save(tmp_path):
+    """kill -9 during a save leaves its hidden temporary file (nothing can remove it then); the
+    next save to that file removes those older than a minute, and never a file of the user's."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "work.nnsim"
+    for _ in range(3):
+        killed = subprocess.run([sys.executable, "-c", _KILLED_SAVE, str(path)], check=False)
+        assert killed.returncode == -9
+    leftovers = [p for p in tmp_path.iterdir() if p.suffix == ".tmp"]
+    assert len(leftovers) == 3 and all(p.name.startswith(".work.nnsim-") for p in leftovers)
+    mine = tmp_path / ".work.nnsim-notes.tmp"  # not mkstemp's 8 letters: the user's
+    mine.write_text("keep me")
+    an_hour_ago = time.time() - 3600
+    for leftover in (*leftovers, mine):
+        os.utime(leftover, (an_hour_ago, an_hour_ago))
+    fresh = tmp_path / ".work.nnsim-abcdefgh.tmp"  # a save running right now elsewhere
+    fresh.write_bytes(b"")
+    save_session(_session(), path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["work.nnsim", mine.name, fresh.name])
+    assert load_session(path).epoch == 2
+
+
 def test_a_zip_listing_thousands_of_members_is_refused_before_they_are_listed(tmp_path):
     path = save_session(_session(), tmp_path / "s.nnsim")
     with zipfile.ZipFile(path, "a") as archive:
