@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from nnsim.core.errors import DatasetError, LessonError
+from nnsim.core.fields import show
 from nnsim.core.history import History
 from nnsim.core.layers import Dense
 from nnsim.core.lessons import Lesson, LessonData, load_lesson
@@ -94,9 +95,7 @@ def session_state(session: Session, path: str | Path, watchable: bool = True
         optimizer.set_state(session.optimizer_state)
         _check_optimizer_state(optimizer, model)
         settings = _training_settings(session, state.settings)
-        history = History()
-        for key, values in session.history.items():
-            history[key] = [float(v) for v in values]
+        history = _history(session)
     except SessionError as error:
         raise SessionError(f"{name}: {error}") from error
     except _BUILD_ERRORS as error:
@@ -176,18 +175,33 @@ def _session_model(session: Session, state: WorkspaceState) -> Model:
 
 
 def _finite_in(value: object, low: float, high: float, what: str) -> float:
-    number = float(value)  # type: ignore[arg-type]
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise SessionError(f"{what} is {show(value)}; expected a number from {low:g} to "
+                           f"{high:g}")
+    number = float(value)
     if not math.isfinite(number) or not low <= number <= high:
-        raise SessionError(f"{what} is {value!r}; expected a number from {low:g} to {high:g}")
+        raise SessionError(f"{what} is {show(value)}; expected a number from {low:g} to {high:g}")
     return number
 
 
 def _whole_in(value: object, low: int, high: int, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or \
             not low <= int(value) <= high:
-        raise SessionError(f"{what} is {value!r}; expected a whole number from {low:,} to "
+        raise SessionError(f"{what} is {show(value)}; expected a whole number from {low:,} to "
                            f"{high:,}")
     return int(value)
+
+
+def _history(session: Session) -> History:
+    """Numbers per epoch (inf and NaN kept: a diverged epoch's loss is part of the record)."""
+    history = History()
+    for key, values in session.history.items():
+        if not isinstance(values, list) or any(
+                isinstance(v, bool) or not isinstance(v, int | float) for v in values):
+            raise SessionError(f"history.{key} is {show(values)}; expected a list of "
+                               "numbers, one per epoch")
+        history[key] = [float(v) for v in values]
+    return history
 
 
 def _optimizer_settings(session: Session) -> tuple[float, float, bool]:
