@@ -139,6 +139,17 @@ def test_spec_leaves_out_what_nnsim_never_uses(spec_namespace, destination):
     assert not spec_namespace["_kept"](destination)
 
 
+@pytest.mark.parametrize("destination", ["libstdc++.so.6", "libgcc_s.so.1", "libexpat.so.1"])
+def test_spec_leaves_the_c_runtime_to_the_linux_host(spec_namespace, destination, monkeypatch):
+    """Copied from the Debian 12 build machine they needed glibc 2.36 (issue: Ubuntu 22.04)."""
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert not spec_namespace["_kept"](destination)
+    assert spec_namespace["_kept"]("libpython3.11.so.1.0")
+    assert spec_namespace["_kept"]("PySide6/Qt/lib/libQt6Core.so.6")
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert spec_namespace["_kept"](destination)  # only Linux hosts are sure to have them
+
+
 def test_spec_excludes_unused_qt_modules_and_heavy_optional_packages(spec_namespace):
     excluded = set(spec_namespace["EXCLUDED_MODULES"])
     assert {"PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtNetwork", "PySide6.QtPdf",
@@ -163,7 +174,7 @@ def test_entry_script_runs_the_nnsim_command_line():
 # Build scripts -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("script", ["packaging/linux/build.sh", "packaging/macos/build.sh",
-                                    ".ci/build_bundle"])
+                                    ".ci/build_bundle", ".ci/check_wheel"])
 def test_shell_scripts_are_executable_bash(script):
     path = REPO / script
     assert path.stat().st_mode & 0o111, f"{script} is not executable"
@@ -186,6 +197,51 @@ def test_inno_setup_script_gets_the_version_passed_in():
     assert nnsim.__version__ not in text
     assert 'Name: "{autoprograms}\\nnsim"; Filename: "{app}\\nnsim.exe"' in text  # Start menu
     assert "SetupIconFile=..\\..\\resources\\icons\\nnsim.ico" in text
+
+
+# The Windows and macOS scripts have never run here: at least every path they name exists.
+_NAMED_PATHS = re.compile(r"(?:\.\.[\\/]\.\.[\\/])?(?:packaging|resources)[\\/][\w.\\/-]+")
+
+
+@pytest.mark.parametrize("script", ["packaging/macos/build.sh", "packaging/windows/build.ps1",
+                                    "packaging/windows/nnsim.iss"])
+def test_every_path_the_untried_scripts_name_exists(script):
+    path = REPO / script
+    named = _NAMED_PATHS.findall(path.read_text(encoding="utf-8"))
+    assert named, script
+    for name in named:
+        # "..\..\x" is relative to the script (Inno Setup), the rest to the repository root.
+        base = path.parent if name.startswith("..") else REPO
+        target = (base / name.replace("\\", "/")).resolve()
+        assert target.exists(), f"{script} names {name}, which is not in the repository"
+    # And what the .iss packs is what PyInstaller writes (the spec's COLLECT name).
+    if script.endswith(".iss"):
+        text = path.read_text(encoding="utf-8")
+        assert 'Source: "..\\..\\dist\\nnsim\\*"' in text
+        assert 'name="nnsim"' in (PACKAGING / "nnsim.spec").read_text()
+
+
+def test_the_glibc_floor_check_fails_above_the_recorded_floor(tmp_path, monkeypatch):
+    """A real ELF file (this Python) in a folder: its floor is read, and a recorded floor below
+    it fails the check while one above passes."""
+    spec = importlib.util.spec_from_file_location("glibc_floor",
+                                                  PACKAGING / "linux" / "glibc_floor.py")
+    floor = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(floor)
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "python").write_bytes(Path(sys.executable).resolve().read_bytes())
+    (bundle / "notes.txt").write_text("not ELF")
+    assert floor.elf_files(bundle) == [bundle / "python"]
+    needed = floor.needed_versions(bundle / "python")["GLIBC"]
+    assert needed >= (2, 2)
+    recorded = tmp_path / "GLIBC_FLOOR"
+    monkeypatch.setattr(floor, "RECORDED", recorded)
+    recorded.write_text("2.1\n")
+    assert floor.main([str(bundle), "--check"]) == 1
+    recorded.write_text("99.0\n")
+    assert floor.main([str(bundle), "--check"]) == 0
+    assert (PACKAGING / "linux" / "GLIBC_FLOOR").read_text().split()[0] == "2.35"
 
 
 # Launcher entry and icons --------------------------------------------------------------------

@@ -57,7 +57,7 @@ Priority: optional
 Architecture: $arch
 Maintainer: ${DEB_MAINTAINER:-nnsim maintainers <nnsim@localhost>}
 Installed-Size: $(du -sk "$root" | cut -f1)
-Depends: libc6 (>= $glibc), libgl1, libegl1, libxcb1, libfontconfig1, fonts-dejavu-core | fonts-freefont-ttf | fonts-liberation
+Depends: libc6 (>= $glibc), libstdc++6, libgcc-s1, libexpat1, libgl1, libegl1, libxcb1, libfontconfig1, fonts-dejavu-core | fonts-freefont-ttf | fonts-liberation
 Recommends: libwayland-client0, libwayland-cursor0, libwayland-egl1, libdrm2
 Description: visual neural-network simulator for teaching
  nnsim draws what a Neural Network Basics lecture explains: activation
