@@ -11,6 +11,7 @@ import os
 import pickle
 import queue
 import threading
+import time
 import traceback
 from collections import deque
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from nnsim.core.snapshot import Snapshot
 from nnsim.training.blas_threads import one_blas_thread
 from nnsim.training.control import TrainingControl
 from nnsim.training.loop import TrainingJob, run_training
+from nnsim.training.trainer import LOST_ACK_S
 
 DATA_FIELDS = ("X", "y", "X_val", "y_val")
 """The job's arrays, which the child may keep between runs (``remote.data_key``)."""
@@ -71,19 +73,27 @@ class _Outbox:
         self._connection = connection
         self._condition = threading.Condition()
         self._credit = True
+        self.clock: Callable[[], float] = time.monotonic
+        self._sent_at = 0.0
         self._waiting: tuple | None = None
         self._outgoing: deque[tuple] = deque()
         self._sending = False
         threading.Thread(target=self._send_all, name="nnsim-outbox", daemon=True).start()
 
     def ready(self) -> bool:
-        """True when the parent has drawn the last Snapshot sent: build the next one."""
-        return self._credit
+        """True when the parent has drawn the last Snapshot sent (or its acknowledgement is
+        overdue, taken as lost): build the next one."""
+        return self._credit or self._overdue()
+
+    def _overdue(self) -> bool:
+        return self.clock() - self._sent_at > LOST_ACK_S
 
     def publish(self, run: int, snapshot: Snapshot) -> None:
         with self._condition:
-            if self._credit:
+            if self._credit or self._overdue():
                 self._credit = False
+                self._waiting = None  # older than this one: never sent after it
+                self._sent_at = self.clock()
                 self._post(("snapshot", run, snapshot))
             else:
                 self._waiting = ("snapshot", run, snapshot)

@@ -21,6 +21,11 @@ TRAINER_CHOICE = "NNSIM_TRAINER"
 """The environment variable that picks the trainer: "thread", or anything else for a process."""
 THREAD, PROCESS = "thread", "process"
 
+LOST_ACK_S = 1.0
+"""Longest wait for a frame's acknowledgement (``frame_drawn``) before the next running
+Snapshot is built anyway, by either adapter: a Snapshot the consumer dropped without saying so
+must not freeze the picture for the rest of the run."""
+
 
 def trainer_kind() -> str:
     """``THREAD`` when ``NNSIM_TRAINER`` asks for one, else ``PROCESS`` (the faster default)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing.process
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
@@ -20,7 +21,7 @@ from nnsim.training.control import TrainingControl
 from nnsim.training.loop import TrainingJob, TrainingResult, run_training
 from nnsim.training.mailbox import LatestMailbox
 from nnsim.training.remote import RemoteTrainer
-from nnsim.training.trainer import THREAD, TRAINER_CHOICE, Trainer, trainer_kind
+from nnsim.training.trainer import LOST_ACK_S, THREAD, TRAINER_CHOICE, Trainer, trainer_kind
 
 THREAD_ENDED = "the training thread was ended ({name}); press Train to start again"
 CLOSE_WAIT_S = 5.0
@@ -32,19 +33,24 @@ class FrameCredit:
     """One Snapshot in flight: the next running one is built once the last was drawn.
 
     Only once the consumer has said it draws (``drawn`` was called): a consumer that merely
-    shows each Snapshot never acknowledges, and then gets them at the loop's own pace.
+    shows each Snapshot never acknowledges, and then gets them at the loop's own pace. An
+    acknowledgement that has not come within ``LOST_ACK_S`` is taken as lost.
     """
 
-    def __init__(self, paced: bool = False) -> None:
+    def __init__(self, paced: bool = False,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.paced = paced
         self._drawn = True
+        self._clock = clock
+        self._spent_at = 0.0
 
     def ready(self) -> bool:
         """Asked by the loop before it builds a running Snapshot (any thread)."""
-        return self._drawn or not self.paced
+        return self._drawn or not self.paced or self._clock() - self._spent_at > LOST_ACK_S
 
     def spend(self) -> None:
         """A Snapshot goes out: called before it is handed over, so its own ack is never lost."""
+        self._spent_at = self._clock()
         self._drawn = False
 
     def drawn(self) -> None:

@@ -121,3 +121,56 @@ def test_worker_notifies_only_when_the_mailbox_was_empty(qtbot, qapp):
     assert results[0].status == FINISHED and results[0].steps == 80
     assert worker.take_snapshot().status == FINISHED
     assert worker.take_snapshot() is None
+
+
+def test_a_lost_acknowledgement_stalls_the_frames_for_one_second_at_most():
+    """A consumer that drops a Snapshot without acknowledging it must not stop the picture for
+    the rest of the run: after LOST_ACK_S the loop builds the next one anyway."""
+    from nnsim.training.trainer import LOST_ACK_S
+    from nnsim.training.worker import FrameCredit
+
+    now = [100.0]
+    credit = FrameCredit(paced=True, clock=lambda: now[0])
+    assert credit.ready()
+    credit.spend()
+    assert not credit.ready()
+    now[0] += LOST_ACK_S / 2
+    assert not credit.ready()  # still waiting for the frame to be drawn
+    credit.drawn()
+    assert credit.ready()
+    credit.spend()
+    now[0] += LOST_ACK_S + 0.01
+    assert credit.ready()  # never acknowledged: taken as lost
+    assert FrameCredit(paced=False).ready()
+
+
+def test_the_trainer_process_outbox_also_takes_an_overdue_acknowledgement_as_lost():
+    """The child's outbox sends one Snapshot per acknowledged frame; one never acknowledged
+    holds the next for LOST_ACK_S at most, and a late ack never sends an older one after."""
+    from multiprocessing import Pipe
+
+    from nnsim.training import child
+    from nnsim.training.trainer import LOST_ACK_S
+
+    now = [1000.0]
+    parent, child_end = Pipe()
+    outbox = child._Outbox(child_end)
+    outbox.clock = lambda: now[0]
+
+    def received() -> list[int]:
+        outbox.flush()
+        steps = []
+        while parent.poll(0.2):
+            steps.append(child.receive_message(parent)[2])
+        return steps
+
+    outbox.publish(1, "s1")
+    assert received() == ["s1"]
+    outbox.publish(1, "s2")  # s1 not yet drawn: s2 waits
+    assert not outbox.ready() and received() == []
+    now[0] += LOST_ACK_S + 0.1
+    assert outbox.ready()
+    outbox.publish(1, "s3")  # the ack of s1 is overdue: s3 goes, s2 is dropped
+    assert received() == ["s3"]
+    outbox.acknowledged()  # s1's late ack sends nothing old
+    assert received() == []
