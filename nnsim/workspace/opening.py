@@ -32,7 +32,7 @@ from nnsim.core.limits import (  # noqa: E402
 from nnsim.core.network import Network
 from nnsim.core.optimizers import SGD
 from nnsim.core.perceptron import Perceptron
-from nnsim.core.session import Session, SessionError
+from nnsim.core.session import Session, SessionError, load_session
 from nnsim.workspace.state import Model, TrainingSettings, WorkspaceState, weight_shapes
 
 _BUILD_ERRORS = (LessonError, DatasetError, ValueError, KeyError, TypeError, IndexError,
@@ -102,6 +102,18 @@ def session_state(session: Session, path: str | Path, watchable: bool = True
         raise SessionError(f"{name}: {error}") from error
     return dataclasses.replace(state, model=model, optimizer=optimizer, history=history,
                                settings=settings, model_source="session")
+
+
+def open_lesson(name_or_path: str | Path) -> WorkspaceState:
+    """A lesson as the app opens it (fresh model, its data split, its settings), for scripts
+    and notebooks: at unlimited speed, as ``nnsim run``."""
+    return lesson_state(name_or_path, watchable=False)
+
+
+def open_session(path: str | Path) -> WorkspaceState:
+    """A saved ``.nnsim`` session as the app opens it, every value checked; raises
+    SessionError naming the file and what is wrong."""
+    return session_state(load_session(path), path, watchable=False)
 
 
 def with_data(state: WorkspaceState, data: LessonData, **changes: object) -> WorkspaceState:
