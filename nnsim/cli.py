@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from nnsim import __version__
 from nnsim.core.errors import DatasetError, LessonError
@@ -75,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--match-lecture", action="store_true",
                      help="train for as many weight updates as the lecture's run (mnist-keras)")
 
+    export = commands.add_parser(
+        "export", help="write a lesson's or session's network as a NumPy, Keras or PyTorch script")
+    export.add_argument("source", help="a lesson name, a lesson .toml or a saved .nnsim session")
+    export.add_argument("--to", required=True, choices=["numpy", "keras", "pytorch"])
+    export.add_argument("out", help="the script to write, e.g. xor_keras.py (and .npz beside)")
+
     for name, text in (("forward", "print the forward pass neuron by neuron"),
                        ("step", "print the forward (and backward) pass step by step")):
         sub = commands.add_parser(name, help=text)
@@ -105,6 +113,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("nnsim: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `nnsim run ... | head`: the reader has what it wanted
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so the exit flush stays quiet
+        return 0
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -116,6 +127,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         for lesson in list_lessons():
             print(f"{lesson.name:<16} {lesson.title}")
         return 0
+    if args.command == "export":
+        return _export(args)
     from nnsim import headless
 
     lesson = load_lesson(args.lesson)
@@ -128,6 +141,29 @@ def _dispatch(args: argparse.Namespace) -> int:
         return headless.print_forward(lesson, args.input, args.precision)
     return headless.print_forward(lesson, args.input, args.precision, backward=args.backward,
                                   target=args.target, learning_rate=args.lr)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from nnsim.core.export import Training, export_network
+    from nnsim.core.network import Network
+    from nnsim.workspace.opening import open_lesson, open_session
+
+    source = Path(args.source)
+    state = open_session(source) if source.suffix == ".nnsim" else open_lesson(args.source)
+    if not isinstance(state.model, Network):
+        raise ValueError(f"{args.source}: a perceptron learns by the delta rule, which no "
+                         "framework trains; export a network lesson (e.g. backprop-xor)")
+    data, settings = state.data, state.settings
+    training = Training(loss=state.lesson.loss, learning_rate=settings.learning_rate,
+                        momentum=state.optimizer.momentum, epochs=settings.epochs or 1,
+                        batch_size=settings.batch_size)
+    targets = state.network.as_targets(data.y_train, len(data.X_train))
+    written = export_network(state.network, data.X_train, targets, training, args.to,
+                             args.out, title=f"{state.lesson.title} ({state.lesson.name})")
+    for path in written:
+        print(f"wrote {path}")
+    print(f"run it: python {written[0]}  (add --train to continue training)")
+    return 0
 
 
 def _open_app(args: argparse.Namespace) -> int:

@@ -174,7 +174,8 @@ def test_entry_script_runs_the_nnsim_command_line():
 # Build scripts -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("script", ["packaging/linux/build.sh", "packaging/macos/build.sh",
-                                    ".ci/build_bundle", ".ci/check_wheel"])
+                                    ".ci/build_bundle", ".ci/check_wheel",
+                                    ".ci/check_exports"])
 def test_shell_scripts_are_executable_bash(script):
     path = REPO / script
     assert path.stat().st_mode & 0o111, f"{script} is not executable"

@@ -13,6 +13,7 @@ from nnsim.app.figures import copy_figure
 from nnsim.app.lazy_view import LazyView
 from nnsim.app.main_window import MainWindow
 from nnsim.app.messages import warn
+from nnsim.app.model_export import export_model_dialog
 from nnsim.app.presentation import Presentation
 from nnsim.app.session_io import SessionFiles
 from nnsim.core.lessons import list_lessons
@@ -43,6 +44,7 @@ class NnsimApp:
         w.action_preferences.triggered.connect(self.edit_preferences)
         w.action_reset_layout.triggered.connect(w.reset_layout)
         w.action_export.triggered.connect(self.export_dialog)
+        w.action_export_model.triggered.connect(lambda: export_model_dialog(self.controller))
         w.action_copy_figure.triggered.connect(lambda: copy_figure(w))
         w.action_open_lesson.triggered.connect(self.open_lesson_dialog)
         w.action_open_dataset.triggered.connect(self.open_dataset_dialog)

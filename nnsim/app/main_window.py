@@ -235,6 +235,8 @@ class MainWindow(QMainWindow):
                                                "Open a lesson .toml file")
         self.action_export = self._action("&Export figures…", "Ctrl+E",
                                           "Save the canvas and every plot as PNG and SVG")
+        self.action_export_model = self._action(
+            "Export &model…", None, "The network as a NumPy, Keras or PyTorch script")
         self.action_quit = self._action("&Quit", Key.Quit, "Close nnsim")
         self.action_undo = self._action("&Undo", Key.Undo, "Undo the last weight change")
         self.action_redo = self._action("&Redo", Key.Redo, "Redo the weight change")
@@ -280,7 +282,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = QMenu("Open &recent", self)
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
-        for action in (self.action_open_lesson, self.action_open_dataset, self.action_export):
+        for action in (self.action_open_lesson, self.action_open_dataset, self.action_export,
+                       self.action_export_model):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
