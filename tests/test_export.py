@@ -49,3 +49,25 @@ def test_what_cannot_be_exported_is_said_in_one_line(tmp_path, capsys):
     with pytest.raises(ExportError, match="step unit"):
         export_network(network, np.zeros((1, 2)), np.zeros((1, 1)),
                        Training("sse", 0.1, 0.0, 1, 1), "numpy", tmp_path / "s.py")
+
+
+def test_a_saved_session_exports_its_own_weights(tmp_path):
+    from nnsim.core.session import Session, save_session
+    from nnsim.workspace.opening import open_lesson
+
+    state = open_lesson("backprop-xor")
+    state.network.fit(state.data.X_train, state.data.y_train, epochs=50, batch_size=1, seed=0)
+    network = state.network
+    path = save_session(Session(lesson="backprop-xor", model_kind="network",
+                                architecture=network.spec(), weights=network.get_weights(),
+                                training={"learning_rate": 0.25, "batch_size": 2,
+                                          "epochs": 7}), tmp_path / "week3.nnsim")
+    script = tmp_path / "week3.py"
+    assert main(["export", str(path), "--to", "pytorch", str(script)]) == 0
+    text = script.read_text()
+    assert "nn.Linear(2, 2, bias=True)" in text and "LEARNING_RATE = 0.25" in text
+    assert "BATCH_SIZE = 2" in text and "EPOCHS = 7" in text
+    with np.load(script.with_suffix(".npz"), allow_pickle=False) as saved:
+        for index, (W, b) in enumerate(network.get_weights()):
+            np.testing.assert_array_equal(saved[f"W{index}"], W)
+            np.testing.assert_array_equal(saved[f"b{index}"], b)
