@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -276,3 +277,26 @@ def test_digit_outputs_are_labelled_by_the_digit_they_stand_for(nnsim_app):
         assert canvas._names[-1] == [str(d) for d in range(10)], name
     controller.load_lesson_safely("backprop-xor")
     assert canvas._names[-1] == ["out"]
+
+
+@pytest.mark.parametrize("name", ["digits", "mnist-keras", "spiral", "moons", "backprop-xor"])
+def test_layer_headings_never_run_into_each_other(nnsim_app, qtbot, name):
+    """The issue: the digits lesson's headings ran into each other at 1280x800. Each heading's
+    painted width (Qt's own text metrics) must end before the next one starts."""
+    app = nnsim_app
+    assert app.controller.load_lesson_safely(name)
+    canvas = app.window.canvas
+    qtbot.wait(50)
+    canvas.view_box.scene().prepareForPaint()
+    labels = canvas._labels
+    per_pixel = canvas.view_box.viewPixelSize()[0]
+    spans = []
+    for label, (width, _height) in zip(labels.labels, labels._extents, strict=True):
+        if label.role != "caption":
+            continue
+        left = label.x / per_pixel - label.anchor[0] * width
+        spans.append((left, left + width, label.text))
+    spans.sort()
+    assert len(spans) == len(app.controller.network().sizes)
+    for (_, right, text), (left, _, after) in zip(spans, spans[1:], strict=False):
+        assert right <= left, f"{text!r} runs into {after!r} ({right:.0f} > {left:.0f} px)"
