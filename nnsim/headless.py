@@ -145,7 +145,7 @@ def run_epochs(lesson: Lesson, options: RunOptions, rows: int, batch_size: int) 
 
 def _run_network(lesson: Lesson, data: LessonData, options: RunOptions, seed: int,
                  say: Print) -> int:
-    model = lesson.build_model(data.X_train.shape[1], seed=seed)
+    model = lesson.build_model(data.X_train.shape[1], seed=seed, X=data.X_train)
     assert isinstance(model, Network)
     batch_size = lesson.batch_size if options.batch_size is None else options.batch_size
     rows = len(data.X_train)

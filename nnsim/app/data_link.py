@@ -13,6 +13,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Slot
 
 from nnsim.app.messages import warn
+from nnsim.core.datasets import CLOUD_NAMES
 from nnsim.core.errors import DatasetError
 from nnsim.core.lessons import LessonData
 from nnsim.workspace import WorkspaceState
@@ -21,7 +22,6 @@ from nnsim.workspace.opening import with_data
 if TYPE_CHECKING:
     from nnsim.app.controller import AppController
 
-CLOUDS = ("moons", "circles", "gaussian", "spiral")
 
 
 class DataLink(QObject):
@@ -51,7 +51,7 @@ class DataLink(QObject):
                   resample: bool = False) -> None:
         """Data menu: another 2-D point cloud, noise level or sample for a 2-D lesson."""
         state = self.controller.workspace.state
-        if state is None or state.lesson.dataset not in CLOUDS:
+        if state is None or state.lesson.dataset not in CLOUD_NAMES:
             return
         from nnsim.core.datasets import load_dataset, train_test_split
 
@@ -87,7 +87,7 @@ class DataLink(QObject):
 
     def _sync_data_menu(self, state: WorkspaceState) -> None:
         w = self.controller.window
-        enabled = state.lesson.dataset in CLOUDS
+        enabled = state.lesson.dataset in CLOUD_NAMES
         w.data_menu.setEnabled(enabled)
         if not enabled:
             return

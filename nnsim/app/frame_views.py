@@ -12,11 +12,11 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer
 
 from nnsim.app.main_window import MainWindow
+from nnsim.core.datasets import CLOUD_NAMES
 from nnsim.core.snapshot import Snapshot
 from nnsim.workspace import Evaluation, RunStatus, Workspace, WorkspaceState
 
 CURVES_INTERVAL = 0.5
-CLOUDS = ("moons", "circles", "gaussian", "spiral")
 
 
 class FrameViews(QObject):
@@ -84,7 +84,7 @@ class FrameViews(QObject):
             test_mask = np.r_[np.zeros(len(data.X_train), bool), np.ones(len(data.X_test), bool)]
         w.boundary.set_points(X, y, test_mask)
         w.boundary.set_editable(False)
-        w.boundary.toolbar.setVisible(state.lesson.dataset in CLOUDS)
+        w.boundary.toolbar.setVisible(state.lesson.dataset in CLOUD_NAMES)
         w.truth_table.set_architecture(state.network.spec())
         w.truth_table.set_rows(data.X_train, data.y_train)
         w.when_built("comparison", "points", lambda view, X=data.X_train, y=data.y_train:

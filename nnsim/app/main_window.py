@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from nnsim.app.docks import ALWAYS, PANELS
 from nnsim.app.lazy_view import LazyView
+from nnsim.core.datasets import CLOUD_NAMES
 from nnsim.ui.activation_gallery import ActivationGallery
 from nnsim.ui.boundary_plot import BoundaryPlot, ComparisonView
 from nnsim.ui.curves_plot import CurvesPlot
@@ -304,7 +305,7 @@ class MainWindow(QMainWindow):
         train_menu.addAction(self.action_pretrained)
         self.data_menu = bar.addMenu("&Data")
         self.cloud_actions = QActionGroup(self)
-        for name in ("moons", "circles", "gaussian", "spiral"):
+        for name in CLOUD_NAMES:
             action = self.cloud_actions.addAction(name.capitalize())
             action.setData(name)
             action.setCheckable(True)

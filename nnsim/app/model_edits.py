@@ -158,7 +158,7 @@ class ModelEdits(QObject):
                                                      seed=seed)
         elif not new_seed and lesson.kind == "network" and _specs(state.model) == _specs(
                 lesson.build_model(width)):
-            fresh = lesson.build_model(width, seed=seed)
+            fresh = lesson.build_model(width, seed=seed, X=state.data.X_train)
         else:
             fresh = state.network.copy()
             fresh.initialize(seed)

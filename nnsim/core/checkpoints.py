@@ -23,7 +23,7 @@ DEFAULT_BUDGET = 200 * 2**20
 
 
 def _nbytes(weights: Weights) -> int:
-    return sum(W.nbytes + (0 if b is None else b.nbytes) for W, b in weights)
+    return sum(0 if a is None else a.nbytes for layer in weights for a in layer)
 
 
 class Checkpoints:
@@ -53,8 +53,8 @@ class Checkpoints:
         if self._epochs and epoch <= self._epochs[-1]:
             raise ValueError(f"checkpoints go forward: epoch {epoch} after {self._epochs[-1]}")
         self._epochs.append(int(epoch))
-        self._weights.append(tuple((W.copy(), None if b is None else b.copy())
-                                   for W, b in weights))
+        self._weights.append(tuple(tuple(None if a is None else a.copy() for a in layer)
+                                   for layer in weights))
         while len(self._epochs) > self.capacity(weights):
             self._drop_most_crowded()
 

@@ -60,10 +60,16 @@ class Conv2D:
         if not self.activation.elementwise or self.activation.derivative is None:
             raise ValueError(f"Conv2D cannot train a {activation} activation by backprop")
         self.dtype = np.dtype(dtype)
+        self.kernel: Array
+        self.bias: Array
+        self.initialize(seed)
+
+    def initialize(self, seed: int | np.random.Generator | None = None) -> None:
+        """Glorot-uniform kernels and zero biases, as Keras starts them."""
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         kh, kw = self.kernel_size
         fan_in, fan_out = kh * kw * self.in_channels, kh * kw * self.filters
-        limit = math.sqrt(6.0 / (fan_in + fan_out))  # Glorot uniform, as Keras
+        limit = math.sqrt(6.0 / (fan_in + fan_out))
         self.kernel = rng.uniform(-limit, limit, (kh, kw, self.in_channels, self.filters)) \
             .astype(self.dtype)
         self.bias = np.zeros(self.filters, dtype=self.dtype)

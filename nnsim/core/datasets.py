@@ -149,6 +149,19 @@ def _spiral(n_samples: int = 200, noise: float = 0.1, seed: int = 0, turns: floa
     return _xy_dataset("spiral", X, y)
 
 
+def _quadrants(n_samples: int = 200, noise: float = 0.1, seed: int = 0) -> Dataset:
+    """XOR's layout as a cloud: points in [-1, 1]^2, class 1 where x1 and x2 have different
+    signs (a checkerboard of four squares), each point moved by Gaussian ``noise``."""
+    _check_cloud_options(n_samples, noise)
+    n_samples = int(n_samples)
+    rng = np.random.default_rng(seed)
+    y = rng.permutation(np.arange(n_samples) % 2)  # balanced, as make_moons is
+    first = rng.choice([-1.0, 1.0], n_samples)
+    signs = np.column_stack([first, np.where(y == 1, -first, first)])
+    X = signs * rng.uniform(0.02, 1.0, (n_samples, 2))
+    return _xy_dataset("quadrants", X + rng.normal(scale=noise, size=X.shape), y)
+
+
 # --- Images -------------------------------------------------------------------------------------
 
 
@@ -212,9 +225,15 @@ DATASETS: dict[str, Callable[..., Dataset]] = {
     "circles": _circles,
     "gaussian": _gaussian,
     "spiral": _spiral,
+    "quadrants": _quadrants,
     "digits": _digits,
     "mnist": _mnist,
 }
+
+
+#: The 2-D point clouds, in menu order: the Data menu offers them and the boundary's toolbar
+#: re-draws them.
+CLOUD_NAMES = ("moons", "circles", "gaussian", "spiral", "quadrants")
 
 
 def dataset_names() -> list[str]:

@@ -4,7 +4,8 @@
 
 Each expert is one sigmoid unit, so it draws one line; the softmax gate learns which expert
 answers where. Two experts and a gate solve the four-square checkerboard (XOR's layout) that
-neither line can alone. Trained end to end by backprop on binary cross-entropy, as one network.
+neither line can alone. It is one layer (the interface of docs/DESIGN.md, "Layers beyond
+Dense"), so a ``Network`` trains it end to end by backprop with any loss it knows.
 """
 
 from __future__ import annotations
@@ -12,28 +13,42 @@ from __future__ import annotations
 import numpy as np
 
 from nnsim.core.activations import sigmoid, softmax
-from nnsim.core.optimizers import SGD
 
 Array = np.ndarray
-EPSILON = 1e-7
 
 
 class MixtureOfExperts:
-    """``experts`` (2 to 4) sigmoid experts and a softmax gate over ``n_inputs`` inputs."""
+    """``experts`` (2 to 4) sigmoid experts and a softmax gate over ``n_inputs`` inputs;
+    one output, the gate-weighted sum of the experts' outputs."""
 
-    def __init__(self, n_inputs: int, experts: int = 2, seed: int | None = None) -> None:
+    kind = "experts"
+
+    def __init__(self, n_inputs: int, experts: int = 2,
+                 seed: int | np.random.Generator | None = None) -> None:
         if not 2 <= experts <= 4:
             raise ValueError(f"a mixture of experts has 2 to 4 experts here, got {experts}")
         if n_inputs < 1:
             raise ValueError(f"a mixture of experts needs at least 1 input, got {n_inputs}")
-        rng = np.random.default_rng(seed)
-        self.expert_weights = rng.normal(0, 1, (n_inputs, experts))  # column k: expert k
-        self.expert_bias = np.zeros(experts)
-        self.gate_weights = rng.normal(0, 1, (n_inputs, experts))
-        self.gate_bias = np.zeros(experts)
+        self.in_features, self.units = int(n_inputs), int(experts)
+        self.initialize(seed)
+
+    def initialize(self, seed: int | np.random.Generator | None = None) -> None:
+        """Normal weights (so the experts start on different lines) and zero biases."""
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        shape = (self.in_features, self.units)
+        self.expert_weights = rng.normal(0, 1, shape)  # column k: expert k
+        self.expert_bias = np.zeros(self.units)
+        self.gate_weights = rng.normal(0, 1, shape)
+        self.gate_bias = np.zeros(self.units)
 
     def parameters(self) -> list[Array]:
         return [self.expert_weights, self.expert_bias, self.gate_weights, self.gate_bias]
+
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int]:
+        if tuple(input_shape) != (self.in_features,):
+            raise ValueError(f"the mixture expects {self.in_features} inputs, got "
+                             f"{tuple(input_shape)}")
+        return (1,)
 
     def parts(self, X: Array) -> tuple[Array, Array]:
         """(gate shares g (N, k), expert outputs e (N, k)): what the views colour by."""
@@ -41,34 +56,31 @@ class MixtureOfExperts:
         return softmax(X @ self.gate_weights + self.gate_bias), \
             sigmoid(X @ self.expert_weights + self.expert_bias)
 
-    def predict(self, X: Array) -> Array:
-        gate, experts = self.parts(X)
-        return np.sum(gate * experts, axis=1, keepdims=True)
-
     def chosen_expert(self, X: Array) -> Array:
         """The expert the gate trusts most at each row."""
         return self.parts(X)[0].argmax(axis=1)
 
-    def loss(self, X: Array, y: Array) -> float:
-        p = np.clip(self.predict(X)[:, 0], EPSILON, 1 - EPSILON)
-        t = np.asarray(y, dtype=np.float64).ravel()
-        return float(-np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)))
+    def forward(self, x: Array) -> tuple[Array, tuple]:
+        x = np.asarray(x, dtype=np.float64)
+        gate, experts = self.parts(x)
+        return np.sum(gate * experts, axis=1, keepdims=True), (x, gate, experts)
 
-    def gradients(self, X: Array, y: Array) -> tuple[float, list[Array]]:
-        X = np.asarray(X, dtype=np.float64)
-        t = np.asarray(y, dtype=np.float64).reshape(-1, 1)
-        gate, experts = self.parts(X)
-        out = np.sum(gate * experts, axis=1, keepdims=True)
-        p = np.clip(out, EPSILON, 1 - EPSILON)
-        loss = float(-np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)))
-        inside = (out > EPSILON) & (out < 1 - EPSILON)  # the clip passes no gradient
-        grad_out = np.where(inside, (p - t) / (p * (1 - p)), 0.0) / len(X)
+    def backward(self, grad_out: Array, cache: tuple) -> tuple[Array, list[Array]]:
+        """y = sum g e: dy/de_k = g_k (then the sigmoid's e (1 - e)); dy/dg_k = e_k (then the
+        softmax's Jacobian g (dE/dg - sum g dE/dg))."""
+        x, gate, experts = cache
+        grad_out = np.asarray(grad_out).reshape(-1, 1)
         expert_net = grad_out * gate * experts * (1 - experts)
         grad_gate = grad_out * experts
         gate_net = gate * (grad_gate - np.sum(grad_gate * gate, axis=1, keepdims=True))
-        return loss, [X.T @ expert_net, expert_net.sum(0), X.T @ gate_net, gate_net.sum(0)]
+        grad_x = expert_net @ self.expert_weights.T + gate_net @ self.gate_weights.T
+        return grad_x, [x.T @ expert_net, expert_net.sum(0), x.T @ gate_net, gate_net.sum(0)]
 
-    def train_step(self, X: Array, y: Array, optimizer: SGD) -> float:
-        loss, grads = self.gradients(X, y)
-        optimizer.apply(self.parameters(), grads)
-        return loss
+    def spec(self) -> dict:
+        return {"kind": self.kind, "units": self.units, "in_features": self.in_features}
+
+    def copy(self) -> MixtureOfExperts:
+        twin = MixtureOfExperts(self.in_features, self.units, seed=0)
+        for mine, theirs in zip(self.parameters(), twin.parameters(), strict=True):
+            theirs[...] = mine
+        return twin

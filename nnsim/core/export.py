@@ -58,6 +58,10 @@ def export_network(network: Network, X: np.ndarray, T: np.ndarray, training: Tra
     if to not in TARGETS:
         raise ExportError(f"cannot export to {to!r}; choose one of {', '.join(TARGETS)}")
     script = Path(out).with_suffix(".py")
+    if not network.dense_only:
+        kinds = sorted({layer.kind for layer in network.layers if hasattr(layer, "kind")})
+        raise ExportError(f"export writes Dense networks; this one has {', '.join(kinds)} "
+                          "layers, which the exported scripts do not build yet")
     for index, layer in enumerate(network.layers, start=1):
         name = layer.activation.name
         if name == "step":

@@ -6,6 +6,7 @@ One ``Fields`` per table; every problem becomes one error of the reader's type s
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from nnsim.core.activations import activation_names
@@ -126,8 +127,13 @@ class Fields:
 def read_architecture(fields: Fields) -> dict[str, Any]:
     """A checked ``Network.spec()``: {"inputs", "layers": [{"units", "activation", "bias",
     "alpha"?}]}, every size within the limits, so weights can be sized before they are read."""
+    from nnsim.core.lesson_checks import shaped_spec
+
     layers = []
     for layer in fields.tables("layers", 1, MAX_LAYERS):
+        if layer.table.get("kind", "dense") != "dense":
+            layers.append(shaped_spec(layer))
+            continue
         spec = {"units": layer.whole("units", 1, MAX_UNITS),
                 "activation": layer.get("activation", str, "sigmoid", activation_names()),
                 "bias": layer.get("bias", bool, True)}
@@ -135,4 +141,13 @@ def read_architecture(fields: Fields) -> dict[str, Any]:
         if alpha is not None:
             spec["alpha"] = alpha
         layers.append(spec)
-    return {"inputs": fields.whole("inputs", 1, MAX_INPUTS), "layers": layers}
+    architecture = {"inputs": fields.whole("inputs", 1, MAX_INPUTS), "layers": layers}
+    if "input_shape" in fields.table:
+        shape = fields.get("input_shape", list)
+        if not (len(shape) in (1, 3) and all(isinstance(v, int) and not isinstance(v, bool)
+                                             and 1 <= v <= MAX_INPUTS for v in shape)
+                and math.prod(shape) == architecture["inputs"]):
+            raise fields.fail("input_shape", f"{show(shape)} is not 1 or 3 sizes whose product "
+                              f"is the {architecture['inputs']} inputs", "The file is damaged.")
+        architecture["input_shape"] = shape
+    return architecture

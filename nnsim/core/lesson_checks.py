@@ -15,20 +15,32 @@ from nnsim.core.errors import LessonError
 from nnsim.core.fields import Fields, is_number, show
 from nnsim.core.limits import (
     ALPHA_RANGE,
+    EXPERTS_RANGE,
+    GAMMA_RANGE,
     MAX_ABS_VALUE,
     MAX_ABS_WEIGHT,
+    MAX_FILTERS,
     MAX_INPUTS,
+    MAX_KERNEL,
     MAX_LAYERS,
     MAX_NOISE,
+    MAX_POOL,
     MAX_SEED,
+    MAX_STRIDE,
     MAX_UNITS,
     N_SAMPLES_RANGE,
     TURNS_RANGE,
 )
 
+#: Layer kinds a lesson may name; "dense" when a table gives none.
+LAYER_KINDS = ("dense", "conv2d", "max_pooling2d", "flatten", "rbf", "experts")
+
 
 def read_layer(layer: Fields) -> dict[str, Any]:
     """One ``[[model.layers]]`` table as LayerSpec's keyword arguments."""
+    kind = layer.get("kind", str, "dense", LAYER_KINDS)
+    if kind != "dense":
+        return dict(kind=kind, **_shaped_layer(layer, kind))
     return dict(
         units=layer.whole("units", 1, MAX_UNITS),
         activation=layer.get("activation", str, "sigmoid", activation_names()),
@@ -37,6 +49,49 @@ def read_layer(layer: Fields) -> dict[str, Any]:
         weights=numbers(layer, "weights", 2, MAX_ABS_WEIGHT),
         bias_values=numbers(layer, "bias_values", 1, MAX_ABS_WEIGHT),
     )
+
+
+def shaped_spec(layer: Fields) -> dict[str, Any]:
+    """A checked layer of a session's architecture (``Network.spec()``'s form) that is not
+    Dense: every size within its limit before anything is built."""
+    kind = layer.get("kind", str, choices=LAYER_KINDS[1:])
+    read = _shaped_layer(layer, kind)
+    key = "filters" if kind == "conv2d" else "units"
+    spec = {"kind": kind, key: read["units"], **read.get("options", {})}
+    if kind == "conv2d":
+        spec["activation"] = read["activation"]
+    return spec
+
+
+def _side(layer: Fields, key: str, high: int, default: int) -> int | list[int]:
+    """A window side: one whole number, or [height, width] as ``Conv2D.spec()`` writes it."""
+    value = layer.table.get(key, default)
+    if isinstance(value, list):
+        if len(value) != 2 or not all(isinstance(v, int) and not isinstance(v, bool)
+                                      and 1 <= v <= high for v in value):
+            raise layer.fail(key, f"{show(value)} is not two whole numbers from 1 to {high}",
+                             "Give one number, or [height, width].")
+        return value if value[0] != value[1] else value[0]
+    return layer.whole(key, 1, high, default)
+
+
+def _shaped_layer(layer: Fields, kind: str) -> dict[str, Any]:
+    """units, activation and the kind's options of a layer that is not Dense."""
+    if kind == "conv2d":
+        return dict(units=layer.whole("filters", 1, MAX_FILTERS),
+                    activation=layer.get("activation", str, "relu", activation_names()),
+                    options={"kernel_size": _side(layer, "kernel_size", MAX_KERNEL, 3),
+                             "strides": _side(layer, "strides", MAX_STRIDE, 1),
+                             "padding": layer.get("padding", str, "valid", ("valid", "same"))})
+    if kind == "max_pooling2d":
+        return dict(units=0, options={"pool_size": _side(layer, "pool_size", MAX_POOL, 2)})
+    if kind == "rbf":
+        return dict(units=layer.whole("units", 1, MAX_UNITS),
+                    options={"gamma": layer.number("gamma", *GAMMA_RANGE, 1.0,
+                                                   above_low=True)})
+    if kind == "experts":
+        return dict(units=layer.whole("units", *EXPERTS_RANGE, 2))
+    return dict(units=0)  # flatten
 
 
 def layer_tables(model: Fields) -> list[Fields]:
@@ -65,6 +120,25 @@ def numbers(fields: Fields, key: str, ndim: int, bound: float) -> np.ndarray | N
                 raise fields.fail(key, f"{where} is {show(item)}, expected a finite number from "
                                        f"{-bound:g} to {bound:g}", "Fix that number.")
     return np.array(value, dtype=np.float64).reshape((len(rows), -1) if ndim == 2 else -1)
+
+
+def check_layer_shapes(model: Fields, input_shape: tuple[int, ...],
+                       layers: tuple[Any, ...]) -> None:
+    """Each layer takes what the one before gives (a kernel no larger than its maps, a pool
+    that divides them, no Conv2D after a Dense), checked by building it: one message naming
+    the layer's key, nothing kept."""
+    from nnsim.core.stack import build_layer, output_shape_of
+
+    shape, rng = input_shape, np.random.default_rng(0)
+    for index, spec in enumerate(layers):
+        try:
+            layer = build_layer(spec.as_dict(), shape, rng, dtype=np.float32)
+            shape = output_shape_of(layer, shape)
+        except ValueError as error:
+            before = "the input" if index == 0 else f"layers[{index - 1}]"
+            raise model.fail(f"layers[{index}]", f"a {spec.kind} layer cannot follow {before} "
+                             f"of shape {shape}: {error}",
+                             "Change this layer or the one before.") from None
 
 
 def check_weight_shapes(model: Fields, n_inputs: int, layers: tuple[Any, ...]) -> None:

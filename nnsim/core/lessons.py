@@ -22,6 +22,7 @@ from nnsim.core.initializers import initializer_names
 from nnsim.core.layers import Dense
 from nnsim.core.lecture_run import LectureRun
 from nnsim.core.lesson_checks import (
+    check_layer_shapes,
     check_weight_shapes,
     dataset_options,
     layer_tables,
@@ -48,7 +49,7 @@ from nnsim.core.resources import resource_path
 
 KINDS = ("activations", "perceptron", "network")
 PANELS = ("canvas", "curves", "gallery", "stepper", "boundary", "truth_table", "comparison",
-          "digits", "evaluation", "inspector", "editor")
+          "digits", "evaluation", "inspector", "editor", "feature_maps")
 REPORTS = ("rows", "classification", "none")
 #: float32 halves the time of a big net's matrix products; float64 keeps the lecture's digits.
 DTYPES = ("float64", "float32")
@@ -56,7 +57,9 @@ DTYPES = ("float64", "float32")
 
 @dataclass(frozen=True)
 class LayerSpec:
-    """One Dense layer of a lesson, with the lecture's weights when the file gives them."""
+    """One layer of a lesson: Dense with the lecture's weights when the file gives them, or
+    another ``kind`` (conv2d: ``units`` filters; rbf: units; experts: how many) with its
+    ``options`` (kernel_size, strides, padding, pool_size, gamma)."""
 
     units: int
     activation: str = "sigmoid"
@@ -64,6 +67,17 @@ class LayerSpec:
     alpha: float | None = None
     weights: np.ndarray | None = None
     bias_values: np.ndarray | None = None
+    kind: str = "dense"
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The layer as ``Network.from_spec`` reads it."""
+        if self.kind == "dense":
+            return {"units": self.units, "activation": self.activation, "bias": self.bias,
+                    "alpha": self.alpha}
+        key = "filters" if self.kind == "conv2d" else "units"
+        return {"kind": self.kind, key: self.units, "activation": self.activation,
+                **self.options}
 
 
 @dataclass(frozen=True)
@@ -113,13 +127,36 @@ class Lesson:
     lecture: LectureRun | None = None
     """The lecture's own run of this lesson, to set ours beside it (optional)."""
 
-    def build_model(self, n_inputs: int, seed: int | None = None) -> Network | Perceptron:
-        """A fresh model: the file's weights where it gives them, else seeded random ones."""
+    @property
+    def dense_only(self) -> bool:
+        """Whether every layer is Dense (the canvas, stepper and editor show those)."""
+        return all(spec.kind == "dense" for spec in self.layers)
+
+    def input_shape(self, n_inputs: int) -> tuple[int, ...]:
+        """The rows' shape as the first layer takes them: images for a Conv2D."""
+        if self.layers and self.layers[0].kind == "conv2d":
+            side = _IMAGE_SIDES.get(self.dataset or "")
+            if side is not None and side * side == n_inputs:
+                return (side, side, 1)
+        return (n_inputs,)
+
+    def build_model(self, n_inputs: int, seed: int | None = None,
+                    X: np.ndarray | None = None) -> Network | Perceptron:
+        """A fresh model: the file's weights where it gives them, else seeded random ones;
+        RBF centres placed by k-means on the training rows ``X`` when given."""
         seed = self.seed if seed is None else seed
         if self.kind == "perceptron":
             return Perceptron(n_inputs, self.learning_rate, seed=seed)
         if self.kind != "network":
             raise LessonError(f"{self.path.name}: the {self.kind!r} lesson has no model to train")
+        if not self.dense_only:
+            spec = {"inputs": n_inputs, "input_shape": list(self.input_shape(n_inputs)),
+                    "layers": [layer.as_dict() for layer in self.layers]}
+            network = Network.from_spec(spec, initializer=self.initializer, seed=seed,
+                                        dtype=np.dtype(self.dtype))
+            if X is not None:
+                place_centres(network, X, seed)
+            return network
         rng = np.random.default_rng(seed)
         layers, n_in = [], n_inputs
         for spec in self.layers:
@@ -255,15 +292,32 @@ def _check_against_data(lesson: Lesson, model: Fields) -> None:
     n_inputs = _dataset_width(lesson)
     if n_inputs is None:
         return
-    if lesson.kind == "network":
+    if lesson.kind == "network" and lesson.dense_only:
         check_weight_shapes(model, n_inputs, lesson.layers)
+    elif lesson.kind == "network":
+        check_layer_shapes(model, lesson.input_shape(n_inputs), lesson.layers)
     if lesson.probe_input is not None and len(lesson.probe_input) != n_inputs:
         raise LessonError(f"{lesson.path.name}: key 'evaluation.input': {len(lesson.probe_input)} "
                           f"values, expected {n_inputs} (one per input of {lesson.dataset}).")
 
 
 _KNOWN_WIDTHS = {"and": 2, "or": 2, "xor": 2, "nand": 2, "nor": 2, "moons": 2, "circles": 2,
-                 "gaussian": 2, "spiral": 2, "digits": 64, "mnist": 784}
+                 "gaussian": 2, "spiral": 2, "quadrants": 2, "digits": 64, "mnist": 784}
+
+
+_IMAGE_SIDES = {"digits": 8, "mnist": 28}
+
+
+def place_centres(network: Network, X: np.ndarray, seed: int = 0) -> None:
+    """Every RBF layer's centres by k-means on the rows that reach it."""
+    from nnsim.core.rbf import RBF
+
+    rows = network._as_inputs(X)
+    if any(isinstance(layer, RBF) for layer in network.layers):
+        outs, _ = network._chain_forward(rows)
+        for layer, given in zip(network.layers, [rows, *outs], strict=False):
+            if isinstance(layer, RBF):
+                layer.init_centres(given.reshape(len(given), -1), seed)
 
 
 def _dataset_width(lesson: Lesson) -> int | None:

@@ -11,6 +11,12 @@ constant                  range              why
 MAX_INPUTS                1 .. 4,096         64 x 64-pixel images; MNIST needs 784
 MAX_UNITS                 1 .. 512           the network editor's cap: every network is editable
 MAX_LAYERS                1 .. 9             the editor's 8 hidden layers plus the output layer
+MAX_FILTERS               1 .. 64            a Conv2D's filters: the canvas shows each one
+MAX_KERNEL                1 .. 11            a Conv2D's kernel side (Keras examples use 3 to 7)
+MAX_STRIDE                1 .. 4             a Conv2D's stride; more skips most of the image
+MAX_POOL                  1 .. 8             a pooling window's side
+GAMMA_RANGE               >0 .. 1e6          an RBF unit's starting width 1 / (2 sigma^2)
+EXPERTS_RANGE             2 .. 4             experts in a mixture; the gate splits the plane
 LEARNING_RATE_RANGE       1e-4 .. 10         the training controls' spin box
 MOMENTUM_RANGE            0 .. 0.999         momentum 1 or more never decays: training diverges
 MAX_BATCH_SIZE            1 .. 65,536        the training controls' spin box
@@ -49,6 +55,16 @@ MAX_INPUTS = 4096
 MAX_UNITS = 512
 #: Dense layers: the network editor's 8 hidden layers plus the output layer.
 MAX_LAYERS = 9
+#: A Conv2D's filters: the feature-map view shows each one.
+MAX_FILTERS = 64
+#: A Conv2D's kernel side and stride, a pooling window's side.
+MAX_KERNEL = 11
+MAX_STRIDE = 4
+MAX_POOL = 8
+#: An RBF unit's starting gamma (above 0).
+GAMMA_RANGE = (0.0, 1e6)
+#: Experts in a mixture of experts.
+EXPERTS_RANGE = (2, 4)
 #: The training controls' learning-rate spin box.
 LEARNING_RATE_RANGE = (1e-4, 10.0)
 #: Momentum of 1 or more never decays: every run diverges.

@@ -1,8 +1,13 @@
-"""A feed-forward network of Dense layers, trained by backpropagation.
+"""A feed-forward network, trained by backpropagation.
 
 Forward: for each layer, net = x @ W + b and out = f(net).
 Backward: the output delta is dE/dnet = dE/dout * f'(net); each hidden delta is
 f'(net) * (delta_next @ W_next^T); each gradient is dE/dW = input^T @ delta, dE/db = sum(delta).
+
+Dense layers alone take the fused path below. A network that also holds Conv2D, pooling,
+Flatten, RBF or a mixture of experts chains each layer's own forward and backward
+(``core/stack.py``); its rows are reshaped to ``input_shape`` (e.g. 28x28x1) on the way in, so
+data, targets and the training loop stay the same for every kind.
 """
 
 from __future__ import annotations
@@ -16,10 +21,21 @@ from nnsim.core.history import History
 from nnsim.core.layers import Dense
 from nnsim.core.losses import Loss, get_loss
 from nnsim.core.optimizers import SGD, get_optimizer
-from nnsim.core.traces import BackwardTrace, ForwardTrace, LayerBackward, LayerForward, as_row
+from nnsim.core.stack import backward as layer_backward
+from nnsim.core.stack import (
+    build_layer,
+    output_shape_of,
+    output_shapes,
+    parameters_of,
+    pre_activation,
+    size_of,
+)
+from nnsim.core.stack import forward as layer_forward
+from nnsim.core.traces import BackwardTrace, ForwardTrace
 
 Array = np.ndarray
 Gradients = list[tuple[Array, Array | None]]
+"""(W, b or None) per Dense layer; a layer of another kind has its own parameters' tuple."""
 EpochCallback = Callable[[int, dict[str, float]], object]
 
 #: Inputs up to this size are shuffled by one copy per epoch; larger ones batch by batch.
@@ -27,16 +43,30 @@ _SHUFFLE_COPY_BYTES = 1 << 20
 
 
 class Network:
-    """A stack of Dense layers; ``layers[i].n_out`` must equal ``layers[i + 1].n_in``."""
+    """A stack of layers; each takes the shape the one before gives (``layers[i].n_out`` must
+    equal ``layers[i + 1].n_in`` between Dense layers). ``input_shape`` is needed only when
+    the first layer does not say it (e.g. (28, 28, 1) before a Conv2D)."""
 
-    def __init__(self, layers: Sequence[Dense]) -> None:
+    def __init__(self, layers: Sequence, input_shape: Sequence[int] | None = None) -> None:
         if not layers:
             raise ValueError("a network needs at least one layer")
-        for index, (before, after) in enumerate(zip(layers, layers[1:], strict=False), start=1):
-            if before.n_out != after.n_in:
-                raise ValueError(f"layer {index} has {before.n_out} outputs but layer "
-                                 f"{index + 1} expects {after.n_in} inputs")
-        self.layers: list[Dense] = list(layers)
+        self.dense_only = all(isinstance(layer, Dense) for layer in layers)
+        if self.dense_only:
+            for index, (before, after) in enumerate(zip(layers, layers[1:], strict=False),
+                                                    start=1):
+                if before.n_out != after.n_in:
+                    raise ValueError(f"layer {index} has {before.n_out} outputs but layer "
+                                     f"{index + 1} expects {after.n_in} inputs")
+        if input_shape is None:
+            first = layers[0]
+            width = getattr(first, "n_in", getattr(first, "in_features", None))
+            if width is None:
+                raise ValueError(f"a network starting with {type(first).__name__} needs its "
+                                 "input_shape, e.g. (28, 28, 1)")
+            input_shape = (width,)
+        self.input_shape = tuple(int(size) for size in input_shape)
+        self.layers: list = list(layers)
+        self.shapes = output_shapes(self.layers, self.input_shape)
         self.stop_training = False
 
     # -- construction ------------------------------------------------------------------------
@@ -59,83 +89,127 @@ class Network:
     def from_spec(cls, spec: dict, *, initializer: str = "lecture",
                   seed: int | np.random.Generator | None = None,
                   dtype: type | np.dtype = np.float64) -> Network:
-        """The inverse of ``spec()``: {"inputs": n, "layers": [{"units", "activation",
-        "bias", "alpha"}, ...]} with fresh weights from ``initializer``."""
+        """The inverse of ``spec()``: {"inputs": n, "input_shape"?: [...], "layers":
+        [{"units", "activation", "bias", "alpha"} or {"kind", ...}, ...]} with fresh weights
+        from ``initializer``."""
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-        layers, n_in = [], int(spec["inputs"])
-        for layer in spec["layers"]:
-            layers.append(Dense(n_in, int(layer["units"]), layer.get("activation", "sigmoid"),
-                                bool(layer.get("bias", True)), alpha=layer.get("alpha"),
-                                initializer=initializer, seed=rng, dtype=dtype))
-            n_in = int(layer["units"])
-        return cls(layers)
+        shape = tuple(spec.get("input_shape") or (int(spec["inputs"]),))
+        layers = []
+        for layer_spec in spec["layers"]:
+            layer = build_layer(layer_spec, shape, rng, initializer, dtype)
+            shape = output_shape_of(layer, shape)
+            layers.append(layer)
+        return cls(layers, spec.get("input_shape"))
 
     @property
     def sizes(self) -> list[int]:
-        """[inputs, neurons of each layer...]."""
-        return [self.layers[0].n_in] + [layer.n_out for layer in self.layers]
+        """[inputs, values out of each layer...] (a layer's maps count every value)."""
+        return [size_of(self.input_shape)] + [size_of(shape) for shape in self.shapes]
+
+    @property
+    def n_inputs(self) -> int:
+        return size_of(self.input_shape)
+
+    @property
+    def n_outputs(self) -> int:
+        return size_of(self.shapes[-1])
 
     @property
     def dtype(self) -> np.dtype:
-        return self.layers[0].dtype
+        return next((layer.dtype for layer in self.layers if hasattr(layer, "dtype")),
+                    np.dtype(np.float64))
 
     def initialize(self, seed: int | None = None) -> None:
         """Draw fresh weights for every layer from one seeded generator."""
         rng = np.random.default_rng(seed)
         for layer in self.layers:
-            layer.initialize(rng)
+            if hasattr(layer, "initialize"):
+                layer.initialize(rng)
 
     def copy(self) -> Network:
         """An independent copy whose weights share no memory with this one."""
-        return Network([layer.copy() for layer in self.layers])
+        return Network([layer.copy() for layer in self.layers], self.input_shape)
 
     def get_weights(self) -> Gradients:
-        """Copies of (weights, bias) per layer."""
+        """Copies of (weights, bias) per Dense layer, of every parameter for other kinds."""
         return [(layer.weights.copy(), None if layer.bias is None else layer.bias.copy())
+                if isinstance(layer, Dense) else tuple(p.copy() for p in layer.parameters())
                 for layer in self.layers]
 
-    def set_weights(self, weights: Sequence[tuple[Array, Array | None]]) -> None:
-        """Set (weights, bias) per layer, shapes checked."""
+    def set_weights(self, weights: Sequence[Sequence[Array | None]]) -> None:
+        """Set (weights, bias) per layer (every parameter for other kinds), shapes checked."""
         if len(weights) != len(self.layers):
             raise ValueError(f"expected weights for {len(self.layers)} layers, "
                              f"got {len(weights)}")
-        for layer, (w, b) in zip(self.layers, weights, strict=True):
-            layer.set_weights(w, b)
+        for index, (layer, values) in enumerate(zip(self.layers, weights, strict=True), 1):
+            if isinstance(layer, Dense):
+                layer.set_weights(*values)
+                continue
+            params = layer.parameters()
+            if len(values) != len(params) or any(np.shape(v) != p.shape
+                                                 for v, p in zip(values, params, strict=False)):
+                raise ValueError(f"layer {index} ({layer.kind}) takes arrays of shapes "
+                                 f"{[p.shape for p in params]}, got "
+                                 f"{[np.shape(v) for v in values]}")
+            for param, value in zip(params, values, strict=True):
+                param[...] = value
 
     def parameters(self) -> list[Array]:
         """The live weight and bias arrays, in the order ``_flat_gradients`` uses."""
-        params = []
-        for layer in self.layers:
-            params.append(layer.weights)
-            if layer.bias is not None:
-                params.append(layer.bias)
-        return params
+        return [param for layer in self.layers for param in parameters_of(layer)]
 
     def spec(self) -> dict:
         """The architecture as plain data."""
-        return {"inputs": self.layers[0].n_in, "layers": [layer.spec() for layer in self.layers]}
+        spec = {"inputs": self.n_inputs, "layers": [layer.spec() for layer in self.layers]}
+        if not self.dense_only:
+            spec["input_shape"] = list(self.input_shape)
+        return spec
 
     # -- forward -----------------------------------------------------------------------------
 
     def predict(self, X: Array) -> Array:
         """The outputs for a batch of rows (one row is also accepted)."""
         out = self._as_inputs(X)
+        if not self.dense_only:
+            return self._chain_forward(out)[0][-1]
         for layer in self.layers:
             out = layer.activation.function(layer.net(out))
         return out
+
+    def _chain_forward(self, X: Array) -> tuple[list[Array], list[tuple]]:
+        """Every layer's output and cache, rows reshaped to ``input_shape`` first."""
+        out = X.reshape((len(X), *self.input_shape))
+        outs, caches = [], []
+        for layer in self.layers:
+            out, cache = layer_forward(layer, out)
+            outs.append(out)
+            caches.append(cache)
+        return outs, caches
+
+    def _chain_gradients(self, X: Array, T: Array, loss: Loss) -> tuple[Array, list[list]]:
+        """(outputs, grads per layer in ``parameters_of`` order), backward through the chain."""
+        outs, caches = self._chain_forward(X)
+        last = self.layers[-1]
+        fused = loss.fused_delta(last.activation.name) if isinstance(last, Dense) else None
+        grad = fused(outs[-1], T) if fused is not None else loss.gradient(outs[-1], T)
+        grads: list[list] = [[] for _ in self.layers]
+        for i in range(len(self.layers) - 1, -1, -1):
+            grad, grads[i] = layer_backward(self.layers[i], grad, caches[i],
+                                            is_delta=fused is not None and i == len(grads) - 1)
+        return outs[-1], grads
 
     def _as_inputs(self, X: Array) -> Array:
         X = np.asarray(X, dtype=self.dtype)
         if X.ndim == 1:
             X = X[np.newaxis, :]
-        if X.ndim != 2 or X.shape[1] != self.layers[0].n_in:
-            raise ValueError(f"the network expects rows of {self.layers[0].n_in} inputs, "
+        if X.ndim != 2 or X.shape[1] != self.n_inputs:
+            raise ValueError(f"the network expects rows of {self.n_inputs} inputs, "
                              f"got an array of shape {X.shape}")
         return X
 
     def as_targets(self, Y: Array, n_samples: int) -> Array:
         """Targets as a float array (n_samples, n_outputs); class labels are one-hot encoded."""
-        n_out = self.layers[-1].n_out
+        n_out = self.n_outputs
         Y = np.asarray(Y)
         if Y.ndim <= 1:
             Y = Y.reshape(-1)
@@ -154,8 +228,14 @@ class Network:
 
     def layer_outputs(self, X: Array) -> tuple[list[Array], list[Array]]:
         """(nets, outs): every layer's weighted sum and output for the rows of ``X``; what
-        the truth table, the probe activations and the inspector show."""
-        _, nets, outs = self._forward(self._as_inputs(X))
+        the truth table, the probe activations and the inspector show (for a Conv2D its
+        maps before and after the activation; a layer without weights gives its output)."""
+        X = self._as_inputs(X)
+        if not self.dense_only:
+            outs, caches = self._chain_forward(X)
+            return [pre_activation(layer, out, cache) for layer, out, cache
+                    in zip(self.layers, outs, caches, strict=True)], outs
+        _, nets, outs = self._forward(X)
         return nets, outs
 
     def _forward(self, X: Array, in_place: bool = False
@@ -187,6 +267,10 @@ class Network:
     def gradients(self, X: Array, Y: Array, loss: str = "sse") -> Gradients:
         """(dE/dW, dE/db) per layer: the exact gradient of ``loss(X, Y, loss)``."""
         X = self._as_inputs(X)
+        if not self.dense_only:
+            _, grads = self._chain_gradients(X, self.as_targets(Y, len(X)), get_loss(loss))
+            return [(g[0], g[1] if len(g) > 1 else None) if isinstance(layer, Dense)
+                    else tuple(g) for layer, g in zip(self.layers, grads, strict=True)]
         inputs, nets, outs = self._forward(X)
         return self._backward(inputs, nets, outs, self.as_targets(Y, len(X)), get_loss(loss))
 
@@ -243,6 +327,10 @@ class Network:
 
     def _step(self, X: Array, T: Array, optimizer: SGD, loss: Loss) -> Array:
         """Forward, backward and update on one batch; returns its outputs before the update."""
+        if not self.dense_only:
+            out, grads = self._chain_gradients(X, T, loss)
+            optimizer.apply(self.parameters(), [g for layer in grads for g in layer])
+            return out
         inputs, nets, outs = self._forward(X, in_place=True)
         if optimizer.momentum == 0:
             # Plain SGD adds -learning_rate * gradient. Backprop is linear in the output delta,
@@ -326,7 +414,7 @@ class Network:
             T = T[order]
             if X.nbytes <= _SHUFFLE_COPY_BYTES:  # small: one shuffled copy, then cheap slices
                 X, order = X[order], None
-        outputs = np.empty((n, self.layers[-1].n_out), dtype=self.dtype)
+        outputs = np.empty((n, self.n_outputs), dtype=self.dtype)
         for start in range(0, n, batch_size):
             stop = start + batch_size
             # A large X is gathered batch by batch: a shuffled copy of all of it would be
@@ -339,53 +427,16 @@ class Network:
 
     def forward_trace(self, x: Array) -> ForwardTrace:
         """Every layer's input, weighted sum (net) and output for one sample."""
-        row = self._as_inputs(as_row(x))
-        inputs, nets, outs = self._forward(row)
-        layers = tuple(
-            LayerForward(input=inp[0].copy(), weights=layer.weights.copy(),
-                         bias=None if layer.bias is None else layer.bias.copy(),
-                         net=net[0].copy(), out=out[0].copy(), activation=layer.activation.name)
-            for layer, inp, net, out in zip(self.layers, inputs, nets, outs, strict=True))
-        return ForwardTrace(x=row[0].copy(), layers=layers)
+        from nnsim.core.tracing import forward_trace
+
+        return forward_trace(self, x)
 
     def backward_trace(self, x: Array, target: Array | float, loss: str = "sse",
                        learning_rate: float = 0.1) -> BackwardTrace:
         """The chain rule for one sample, every factor kept, and the SGD step it implies."""
-        forward = self.forward_trace(x)
-        loss_fn = get_loss(loss)
-        target = np.atleast_1d(np.asarray(target))
-        if target.ndim == 1 and target.size == self.layers[-1].n_out > 1:
-            target = target[np.newaxis]  # one row of targets, not n_out class labels
-        T = self.as_targets(target, 1)
-        records: list[LayerBackward] = [None] * len(self.layers)  # type: ignore[list-item]
-        net = forward.layers[-1].net[np.newaxis]
-        out = forward.layers[-1].out[np.newaxis]
-        dE_dout = loss_fn.gradient(out, T)
-        delta = self._output_delta(net, out, T, loss_fn)
-        for i in range(len(self.layers) - 1, -1, -1):
-            layer, record = self.layers[i], forward.layers[i]
-            act = layer.activation
-            dout_dnet = (act.derivative(record.net, record.out)
-                         if act.elementwise and act.derivative is not None else None)
-            dW = np.outer(record.input, delta[0])
-            db = None if layer.bias is None else delta[0].copy()
-            records[i] = LayerBackward(
-                dE_dout=dE_dout[0].copy(), dout_dnet=dout_dnet, delta=delta[0].copy(),
-                weight_gradient=dW, bias_gradient=db,
-                new_weights=layer.weights - learning_rate * dW,
-                new_bias=None if db is None else layer.bias - learning_rate * db)
-            if i:
-                below = self.layers[i - 1]
-                dE_dout = delta @ layer.weights.T
-                prev = forward.layers[i - 1]
-                delta = below.activation.backward(prev.net[np.newaxis], prev.out[np.newaxis],
-                                                  dE_dout)
-        updated = self.copy()
-        updated.set_weights([(r.new_weights, r.new_bias) for r in records])
-        return BackwardTrace(
-            forward=forward, target=T[0].copy(), loss_name=loss, learning_rate=learning_rate,
-            loss=loss_fn.value(out, T), layers=tuple(records),
-            loss_after=loss_fn.value(updated.predict(forward.x), T))
+        from nnsim.core.tracing import backward_trace
+
+        return backward_trace(self, x, target, loss, learning_rate)
 
     def __repr__(self) -> str:
         return f"Network({self.layers!r})"

@@ -30,9 +30,17 @@ class RBF:
             raise ValueError(f"RBF gamma must be a positive number, got {gamma}")
         self.units, self.in_features = int(units), int(in_features)
         self.dtype = np.dtype(dtype)
+        self.start_gamma = float(gamma)
+        self.centres: Array
+        self.log_gamma: Array
+        self.initialize(seed)
+
+    def initialize(self, seed: int | np.random.Generator | None = None) -> None:
+        """Centres from a standard normal and the starting width; ``init_centres`` places
+        them by k-means once there is data."""
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         self.centres = rng.standard_normal((self.units, self.in_features)).astype(self.dtype)
-        self.log_gamma = np.full(self.units, np.log(gamma), dtype=self.dtype)
+        self.log_gamma = np.full(self.units, np.log(self.start_gamma), dtype=self.dtype)
 
     @property
     def gamma(self) -> Array:
@@ -92,9 +100,10 @@ class RBF:
 
     def spec(self) -> dict:
         return {"kind": self.kind, "units": self.units, "in_features": self.in_features,
-                "gamma": self.gamma.tolist()}
+                "gamma": self.start_gamma}
 
     def copy(self) -> RBF:
-        twin = RBF(self.units, in_features=self.in_features, seed=0, dtype=self.dtype)
+        twin = RBF(self.units, self.start_gamma, in_features=self.in_features, seed=0,
+                   dtype=self.dtype)
         twin.centres, twin.log_gamma = self.centres.copy(), self.log_gamma.copy()
         return twin

@@ -40,6 +40,7 @@ from nnsim.core.limits import (
     MAX_SESSION_FILE_BYTES,
     MOMENTUM_RANGE,
 )
+from nnsim.core.stack import parameter_shapes
 
 FORMAT = "nnsim-session"
 VERSION = 1
@@ -99,7 +100,7 @@ def save_session(session: Session, path: str | Path) -> Path:
         "optimizer": session.optimizer, "history": session.history, "seed": session.seed,
         "training": session.training, "view": session.view, "step": session.step,
         "epoch": session.epoch, "layers": len(session.weights),
-        "has_bias": [b is not None for _, b in session.weights],
+        "has_bias": [_has_bias(layer) for layer in session.architecture.get("layers", [])],
         "optimizer_buffers": len(session.optimizer_state),
     }
     try:
@@ -108,10 +109,10 @@ def save_session(session: Session, path: str | Path) -> Path:
         raise SessionError(f"{path.name}: cannot be saved: the settings are not plain data "
                            f"({error}).") from None
     arrays: dict[str, Array] = {"meta": np.frombuffer(header, dtype=np.uint8)}
-    for index, (weights, bias) in enumerate(session.weights):
-        arrays[f"W{index}"] = np.asarray(weights)
-        if bias is not None:
-            arrays[f"b{index}"] = np.asarray(bias)
+    for index, layer in enumerate(session.weights):
+        for position, array in enumerate(layer):
+            if array is not None:
+                arrays[_array_key(session, index, position)] = np.asarray(array)
     for index, buffer in enumerate(session.optimizer_state):
         arrays[f"v{index}"] = np.asarray(buffer)
     try:
@@ -210,7 +211,7 @@ def _session_from(top: Fields) -> Session:
         raise top.fail("layers", f"{n_layers} weight matrices, but the architecture has "
                        f"{len(layers)} layers", "The file is inconsistent.")
     has_bias = top.get("has_bias", list)
-    if has_bias != [layer["bias"] for layer in layers]:
+    if has_bias != [_has_bias(layer) for layer in layers]:
         raise top.fail("has_bias", f"{show(has_bias)} does not match the architecture's "
                        "biases", "The file is inconsistent.")
     return Session(
@@ -266,18 +267,49 @@ def _history(top: Fields) -> dict[str, list[float]]:
     return checked
 
 
+def _has_bias(layer: dict[str, Any]) -> bool:
+    """A Dense layer's bias (true unless the spec says not); other kinds keep theirs among
+    their parameters."""
+    return layer.get("kind", "dense") == "dense" and bool(layer.get("bias", True))
+
+
+def _layered(session: Session) -> bool:
+    """Whether the network holds layers beyond Dense: their arrays are P<layer>_<n>."""
+    return "input_shape" in session.architecture
+
+
+def _array_key(session: Session, layer: int, position: int) -> str:
+    if _layered(session):
+        return f"P{layer}_{position}"
+    return f"{'Wb'[position]}{layer}"
+
+
 def _read_arrays(archive: Archive, session: Session, top: Fields) -> None:
     """Weights, biases and momentum buffers, each shaped as the architecture says."""
-    sizes = [session.n_inputs] + [layer["units"] for layer in session.architecture["layers"]]
+    architecture = session.architecture
+    if _layered(session):
+        try:
+            expected = parameter_shapes(architecture["layers"], architecture["input_shape"])
+        except ValueError as error:
+            raise top.fail("architecture", str(error), "The file is damaged.") from None
+    else:
+        sizes = [session.n_inputs] + [layer["units"] for layer in architecture["layers"]]
+        expected = [[(sizes[i], sizes[i + 1])] + ([(sizes[i + 1],)] if layer["bias"] else [])
+                    for i, layer in enumerate(architecture["layers"])]
     shapes: list[tuple[int, ...]] = []
-    for index, layer in enumerate(session.architecture["layers"]):
-        shape = (sizes[index], sizes[index + 1])
-        weights = _finite(archive, f"W{index}", shape, f"layer {index + 1} weights")
-        bias = _finite(archive, f"b{index}", shape[1:], f"layer {index + 1} bias") \
-            if layer["bias"] else None
-        session.weights.append((weights, bias))
-        shapes += [shape] + ([shape[1:]] if layer["bias"] else [])
-    n_buffers = top.whole("optimizer_buffers", 0, 2 * MAX_LAYERS)
+    for index, (layer, layer_shapes) in enumerate(zip(architecture["layers"], expected,
+                                                      strict=True)):
+        names = ("weights", "bias") if layer.get("kind", "dense") == "dense" else \
+            ("parameters",) * len(layer_shapes)
+        arrays = [_finite(archive, _array_key(session, index, position), shape,
+                          f"layer {index + 1} {names[position]}")
+                  for position, shape in enumerate(layer_shapes)]
+        if layer.get("kind", "dense") == "dense":
+            session.weights.append((arrays[0], arrays[1] if len(arrays) > 1 else None))
+        else:
+            session.weights.append(tuple(arrays))
+        shapes += layer_shapes
+    n_buffers = top.whole("optimizer_buffers", 0, max(2 * MAX_LAYERS, len(shapes)))
     if n_buffers not in (0, len(shapes)):
         raise top.fail("optimizer_buffers", f"{n_buffers} momentum buffers for {len(shapes)} "
                        "weight and bias arrays", "The file is inconsistent.")

@@ -22,6 +22,10 @@ class LayerForward:
     net: Array
     out: Array
     activation: str
+    kind: str = "dense"
+    parameters: tuple[Array, ...] = ()
+    """Every parameter of a layer of another kind (Conv2D: kernel and bias; RBF: centres and
+    log gamma), whose first two are also ``weights`` and ``bias``."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,10 @@ class LayerBackward:
     bias_gradient: Array | None
     new_weights: Array
     new_bias: Array | None
+    gradients: tuple[Array, ...] = ()
+    kind: str = "dense"
+    """Every parameter's gradient for a layer of another kind; its ``delta`` and ``dE_dout``
+    are then both dE/dout of the layer's output."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,8 @@ class BackwardTrace:
 
     def gradients(self) -> list[tuple[Array, Array | None]]:
         """(dW, db) per layer, in the same form as ``Network.gradients``."""
-        return [(layer.weight_gradient, layer.bias_gradient) for layer in self.layers]
+        return [(layer.weight_gradient, layer.bias_gradient) if layer.kind == "dense"
+                else layer.gradients for layer in self.layers]
 
 
 def as_row(x: Array | list[float]) -> Array:

@@ -23,4 +23,5 @@ def probe_activations(network: Network, row: Array) -> tuple[Array, ...]:
 
 def weights_finite(weights: Weights) -> bool:
     """False once any weight or bias has become NaN or infinite (training diverged)."""
-    return all(np.isfinite(w).all() and (b is None or np.isfinite(b).all()) for w, b in weights)
+    return all(array is None or np.isfinite(array).all()
+               for layer in weights for array in layer)

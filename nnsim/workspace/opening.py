@@ -70,7 +70,7 @@ def lesson_state(name_or_path: str | Path, watchable: bool = True) -> WorkspaceS
                               settings)
     data = lesson.load_data()
     try:
-        model = lesson.build_model(data.X_train.shape[1], seed=lesson.seed)
+        model = lesson.build_model(data.X_train.shape[1], seed=lesson.seed, X=data.X_train)
     except (ValueError, MemoryError) as error:
         raise LessonError(f"{lesson.path.name}: cannot build the model: {error}") from error
     if watchable:
@@ -157,11 +157,12 @@ def _probe_index(lesson: Lesson, data: LessonData) -> int:
 
 
 def _session_model(session: Session, state: WorkspaceState) -> Model:
-    weights = [(np.asarray(W), None if b is None else np.asarray(b)) for W, b in session.weights]
+    weights = [tuple(None if a is None else np.asarray(a) for a in layer)
+               for layer in session.weights]
     if not weights:
         raise SessionError("it has no layers")
-    for W, b in weights:
-        for array in (W, b):
+    for layer in weights:
+        for array in layer:
             if array is None:
                 continue
             if not np.issubdtype(array.dtype, np.floating):
@@ -176,7 +177,8 @@ def _session_model(session: Session, state: WorkspaceState) -> Model:
         model: Model = Perceptron(width, state.settings.learning_rate)
         model.weights = np.concatenate([W[:, 0], b]).astype(np.float64)
         return model
-    network = Network.from_spec(session.architecture, dtype=weights[0][0].dtype)
+    dtype = next((layer[0].dtype for layer in weights if layer), np.dtype(np.float64))
+    network = Network.from_spec(session.architecture, dtype=dtype)
     if weight_shapes(weights) != weight_shapes(network.get_weights()):
         raise SessionError("its weights do not fit its architecture")
     network.set_weights(weights)

@@ -60,9 +60,10 @@ class WorkspaceState:
         return self.lesson.kind != "activations"
 
 
-def weight_shapes(weights: Any) -> list[tuple[tuple[int, ...], tuple[int, ...] | None]]:
-    """(W.shape, b.shape or None) per layer: what tells one network's weights from another's."""
-    return [(tuple(np.shape(W)), None if b is None else tuple(np.shape(b))) for W, b in weights]
+def weight_shapes(weights: Any) -> list[tuple[tuple[int, ...] | None, ...]]:
+    """(W.shape, b.shape or None) per layer (every parameter's shape for other kinds): what
+    tells one network's weights from another's."""
+    return [tuple(None if a is None else tuple(np.shape(a)) for a in layer) for layer in weights]
 
 
 def model_with_weights(model: Model, weights: Any) -> Model:

@@ -20,7 +20,7 @@ GATES = {
     "nand": [1, 1, 1, 0],
     "nor": [1, 0, 0, 0],
 }
-CLOUDS = ["moons", "circles", "gaussian", "spiral"]
+CLOUDS = ["moons", "circles", "gaussian", "spiral", "quadrants"]
 
 
 def test_names_in_menu_order():
@@ -34,6 +34,7 @@ def test_names_in_menu_order():
         "circles",
         "gaussian",
         "spiral",
+        "quadrants",
         "digits",
         "mnist",
     ]
@@ -227,3 +228,11 @@ def test_one_hot():
         one_hot(np.array([0, 3]), 3)
     with pytest.raises(DatasetError, match="integer class labels"):
         one_hot(np.array([0.0, 1.0]), 2)
+
+
+def test_quadrants_is_xor_of_the_signs_without_noise():
+    data = load_dataset("quadrants", n_samples=500, noise=0.0, seed=4)
+    X, y = np.asarray(data.X), np.asarray(data.y)
+    assert X.shape == (500, 2) and np.abs(X).max() <= 1
+    np.testing.assert_array_equal(y, (X[:, 0] * X[:, 1] < 0).astype(int))
+    assert 0.4 < y.mean() < 0.6

@@ -1,5 +1,5 @@
-"""The mixture of experts: gradients by central differences, and a gate that splits the
-four-square checkerboard between two one-line experts."""
+"""The mixture of experts, as a layer a Network trains: gradients by central differences, and
+a gate that splits the four-square checkerboard between two one-line experts."""
 
 from __future__ import annotations
 
@@ -7,23 +7,27 @@ import numpy as np
 import pytest
 
 from nnsim.core.experts import MixtureOfExperts
+from nnsim.core.network import Network
 from nnsim.core.optimizers import SGD
+
+LOSS = "binary_crossentropy"
 
 
 def test_gradients_match_central_differences():
     rng = np.random.default_rng(0)
-    model = MixtureOfExperts(2, experts=3, seed=1)
+    layer = MixtureOfExperts(2, experts=3, seed=1)
+    model = Network([layer])
     X, y = rng.normal(size=(12, 2)), rng.integers(0, 2, 12)
-    _, grads = model.gradients(X, y)
+    (grads,) = model.gradients(X, y, LOSS)
     eps = 1e-6
-    for param, grad in zip(model.parameters(), grads, strict=True):
+    for param, grad in zip(layer.parameters(), grads, strict=True):
         numeric = np.zeros_like(param)
         for index in np.ndindex(param.shape):
             keep = param[index]
             param[index] = keep + eps
-            up = model.loss(X, y)
+            up = model.loss(X, y, LOSS)
             param[index] = keep - eps
-            down = model.loss(X, y)
+            down = model.loss(X, y, LOSS)
             param[index] = keep
             numeric[index] = (up - down) / (2 * eps)
         assert np.abs(grad - numeric).max() < 1e-8
@@ -39,13 +43,14 @@ def test_two_experts_and_a_gate_solve_the_checkerboard():
     from sklearn.linear_model import LogisticRegression
 
     assert LogisticRegression().fit(X, y).score(X, y) < 0.75  # one line cannot
-    model = MixtureOfExperts(2, experts=2, seed=3)
+    layer = MixtureOfExperts(2, experts=2, seed=3)
+    model = Network([layer])
     optimizer = SGD(0.5, 0.9)
     for _ in range(1500):
-        model.train_step(X, y, optimizer)
+        model.train_on_batch(X, y, optimizer, LOSS)
     accuracy = np.mean((model.predict(X)[:, 0] > 0.5) == y)
     assert accuracy >= 0.95
-    chosen = model.chosen_expert(X)
+    chosen = layer.chosen_expert(X)
 
     def splits_at_zero(axis: int) -> bool:
         """Each half (by the sign of x_axis) is almost all one expert's, a different one."""

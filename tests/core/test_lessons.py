@@ -13,7 +13,8 @@ from nnsim.core.optimizers import SGD
 from nnsim.core.perceptron import Perceptron
 
 LESSONS = ["activations", "perceptron-and", "perceptron-or", "perceptron-xor",
-           "worked-example", "backprop-xor", "moons", "spiral", "digits", "mnist-keras"]
+           "worked-example", "backprop-xor", "moons", "spiral", "digits", "mnist-keras",
+           "cnn-mnist", "rbf-xor", "rbf-circles", "modular-experts"]
 
 
 def test_lessons_in_lecture_order():

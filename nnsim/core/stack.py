@@ -1,0 +1,171 @@
+"""Layers of every kind in one stack: shapes, the general forward and backward pass, specs.
+
+A network of Dense layers alone keeps ``Network``'s fused hot path; once it holds a Conv2D,
+MaxPooling2D, Flatten, RBF or a mixture of experts, each layer's ``forward -> (out, cache)``
+and ``backward(grad_out, cache) -> (grad_in, grads)`` (docs/DESIGN.md, "Layers beyond Dense")
+are chained here. A Dense layer joins that chain through the two functions below, so each
+piece of maths still has one implementation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from nnsim.core.conv import Conv2D, Flatten, MaxPooling2D
+from nnsim.core.experts import MixtureOfExperts
+from nnsim.core.layers import Dense
+from nnsim.core.rbf import RBF
+
+Array = np.ndarray
+Shape = tuple[int, ...]
+#: The layer kinds a lesson or session may name; "dense" is the default.
+KINDS = ("dense", "conv2d", "max_pooling2d", "flatten", "rbf", "experts")
+Layer = Dense | Conv2D | MaxPooling2D | Flatten | RBF | MixtureOfExperts
+
+
+def kind_of(layer: Any) -> str:
+    """The layer's kind as lessons and sessions spell it."""
+    return "dense" if isinstance(layer, Dense) else layer.kind
+
+
+def parameters_of(layer: Any) -> list[Array]:
+    """The live arrays the optimiser updates, in the order ``backward`` returns grads."""
+    if isinstance(layer, Dense):
+        return [layer.weights] if layer.bias is None else [layer.weights, layer.bias]
+    return layer.parameters()
+
+
+def output_shapes(layers: Sequence[Any], input_shape: Shape) -> list[Shape]:
+    """Each layer's output shape (per sample), walking from ``input_shape``; a layer that
+    cannot take what the one before gives raises ValueError naming both."""
+    shapes, shape = [], tuple(int(s) for s in input_shape)
+    for index, layer in enumerate(layers):
+        before = "the input" if index == 0 else f"layer {index} ({kind_of(layers[index - 1])})"
+        try:
+            shape = output_shape_of(layer, shape)
+        except ValueError as error:
+            raise ValueError(f"layer {index + 1} ({kind_of(layer)}) cannot follow {before} "
+                             f"of shape {shape}: {error}") from None
+        shapes.append(shape)
+    return shapes
+
+
+def output_shape_of(layer: Any, shape: Shape) -> Shape:
+    if isinstance(layer, Dense):
+        if len(shape) != 1:
+            raise ValueError(f"a Dense layer needs a row of numbers; put Flatten before it "
+                             f"to turn the {'x'.join(map(str, shape))} maps into one")
+        if shape[0] != layer.n_in:
+            raise ValueError(f"it expects {layer.n_in} inputs")
+        return (layer.n_out,)
+    return tuple(layer.output_shape(shape))
+
+
+def forward(layer: Any, x: Array) -> tuple[Array, tuple]:
+    """(out, cache) of any layer; a Dense layer's cache is (input, net, out)."""
+    if isinstance(layer, Dense):
+        net = layer.net(x)
+        out = layer.activation.function(net)
+        return out, (x, net, out)
+    return layer.forward(x)
+
+
+def backward(layer: Any, grad_out: Array, cache: tuple, *, is_delta: bool = False
+             ) -> tuple[Array, list[Array]]:
+    """(dE/dinput, grads in ``parameters_of`` order). ``is_delta``: ``grad_out`` is already
+    dE/dnet of a Dense layer (a fused softmax or sigmoid output delta)."""
+    if isinstance(layer, Dense):
+        x, net, out = cache
+        delta = grad_out if is_delta else layer.activation.backward(net, out, grad_out)
+        grads = [np.dot(x.T, delta)]
+        if layer.bias is not None:
+            grads.append(np.add.reduce(delta, axis=0))
+        return np.dot(delta, layer.weights.T), grads
+    return layer.backward(grad_out, cache)
+
+
+def pre_activation(layer: Any, out: Array, cache: tuple) -> Array:
+    """The weighted sum where the layer has one (Dense, Conv2D), else its output."""
+    if isinstance(layer, Dense):
+        return cache[1]
+    if isinstance(layer, Conv2D):
+        return cache[3].reshape(out.shape)
+    return out
+
+
+def build_layer(spec: dict[str, Any], input_shape: Shape, rng: np.random.Generator,
+                initializer: str = "lecture", dtype: np.dtype | type = np.float64) -> Any:
+    """A fresh layer from a spec (``layer_spec``'s output or a lesson's table) that takes
+    inputs of ``input_shape``."""
+    kind = spec.get("kind", "dense")
+    if kind == "dense":
+        if len(input_shape) != 1:
+            raise ValueError(f"a Dense layer needs a row of numbers, got maps of shape "
+                             f"{input_shape}; put Flatten before it")
+        return Dense(input_shape[0], int(spec["units"]), spec.get("activation", "sigmoid"),
+                     bool(spec.get("bias", True)), alpha=spec.get("alpha"),
+                     initializer=initializer, seed=rng, dtype=dtype)
+    if kind == "conv2d":
+        if len(input_shape) != 3:
+            raise ValueError(f"a Conv2D layer needs images (height, width, channels), got "
+                             f"rows of shape {input_shape}; a Conv2D cannot follow a Dense "
+                             "or Flatten layer")
+        return Conv2D(int(spec["filters"]), _pair(spec.get("kernel_size", 3)),
+                      _pair(spec.get("strides", 1)), spec.get("padding", "valid"),
+                      spec.get("activation", "relu"), in_channels=input_shape[2], seed=rng,
+                      dtype=dtype)
+    if kind == "max_pooling2d":
+        return MaxPooling2D(_pair(spec.get("pool_size", 2)))
+    if kind == "flatten":
+        return Flatten()
+    if kind == "rbf":
+        return RBF(int(spec["units"]), float(spec.get("gamma", 1.0)),
+                   in_features=_features(input_shape, "RBF"), seed=rng, dtype=dtype)
+    if kind == "experts":
+        return MixtureOfExperts(_features(input_shape, "a mixture of experts"),
+                                int(spec.get("units", 2)), seed=rng)
+    raise ValueError(f"unknown layer kind {kind!r}; known: {', '.join(KINDS)}")
+
+
+def _pair(value: Any) -> int | tuple[int, int]:
+    return int(value) if not isinstance(value, list | tuple) else (int(value[0]), int(value[1]))
+
+
+def _features(shape: Shape, what: str) -> int:
+    if len(shape) != 1:
+        raise ValueError(f"{what} needs a row of numbers, got maps of shape {shape}; put "
+                         "Flatten before it")
+    return shape[0]
+
+
+def size_of(shape: Shape) -> int:
+    return math.prod(shape)
+
+
+def parameter_shapes(specs: Sequence[dict[str, Any]], input_shape: Shape) -> list[list[Shape]]:
+    """Each layer's parameter shapes, from specs alone: what a session file must hold, known
+    before any array is read or allocated (only windowed layers are built, and they are
+    small). A layer that cannot take what the one before gives raises ValueError."""
+    shapes, shape = [], tuple(input_shape)
+    for index, spec in enumerate(specs):
+        kind = spec.get("kind", "dense")
+        try:
+            if kind in ("conv2d", "max_pooling2d", "flatten"):
+                layer = build_layer(spec, shape, np.random.default_rng(0), dtype=np.float32)
+                params = [p.shape for p in parameters_of(layer)]
+                shape = output_shape_of(layer, shape)
+            else:
+                n_in, units = _features(shape, kind), int(spec.get("units", 2))
+                params = {"dense": [(n_in, units)] + ([(units,)] if spec.get("bias", True)
+                                                      else []),
+                          "rbf": [(units, n_in), (units,)],
+                          "experts": [(n_in, units), (units,)] * 2}[kind]
+                shape = (1,) if kind == "experts" else (units,)
+        except (ValueError, KeyError) as error:
+            raise ValueError(f"layer {index + 1} ({kind}): {error}") from None
+        shapes.append(params)
+    return shapes

@@ -1,0 +1,105 @@
+"""One sample's forward and backward pass with every factor kept, for the stepper and CLI.
+
+Dense layers record the chain rule factor by factor (dE/dout, f'(net), delta); a layer of
+another kind records its input, output, parameters and their gradients, so a trace walks
+through every kind a ``Network`` holds.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from nnsim.core.layers import Dense
+from nnsim.core.losses import get_loss
+from nnsim.core.stack import backward as layer_backward
+from nnsim.core.stack import forward as layer_forward
+from nnsim.core.stack import pre_activation
+from nnsim.core.traces import BackwardTrace, ForwardTrace, LayerBackward, LayerForward, as_row
+
+if TYPE_CHECKING:
+    from nnsim.core.network import Network
+
+Array = np.ndarray
+
+
+def forward_trace(network: Network, x: Array) -> ForwardTrace:
+    """Every layer's input, weighted sum (net) and output for one sample."""
+    row = network._as_inputs(as_row(x))
+    out = row.reshape((1, *network.input_shape))
+    layers = []
+    for layer in network.layers:
+        given = out
+        out, cache = layer_forward(layer, given)
+        net = pre_activation(layer, out, cache)
+        if isinstance(layer, Dense):
+            layers.append(LayerForward(
+                input=given[0].copy(), weights=layer.weights.copy(),
+                bias=None if layer.bias is None else layer.bias.copy(), net=net[0].copy(),
+                out=out[0].copy(), activation=layer.activation.name))
+            continue
+        params = tuple(p.copy() for p in layer.parameters())
+        activation = getattr(layer, "activation", None)
+        layers.append(LayerForward(
+            input=given[0].copy(), weights=params[0] if params else np.empty(0),
+            bias=params[1] if len(params) > 1 else None, net=np.array(net[0]),
+            out=np.array(out[0]), activation=activation.name if activation else "none",
+            kind=layer.kind, parameters=params))
+    return ForwardTrace(x=row[0].copy(), layers=tuple(layers))
+
+
+def backward_trace(network: Network, x: Array, target: Array | float, loss: str = "sse",
+                   learning_rate: float = 0.1) -> BackwardTrace:
+    """The chain rule for one sample, every factor kept, and the SGD step it implies."""
+    forward = forward_trace(network, x)
+    loss_fn = get_loss(loss)
+    target = np.atleast_1d(np.asarray(target))
+    if target.ndim == 1 and target.size == network.n_outputs > 1:
+        target = target[np.newaxis]  # one row of targets, not n_out class labels
+    T = network.as_targets(target, 1)
+    out = forward.layers[-1].out[np.newaxis]
+    last = network.layers[-1]
+    fused = loss_fn.fused_delta(last.activation.name) if isinstance(last, Dense) else None
+    dE_dout = loss_fn.gradient(out, T)
+    grad, is_delta = (fused(out, T), True) if fused is not None else (dE_dout, False)
+    records: list[LayerBackward] = [None] * len(network.layers)  # type: ignore[list-item]
+    for i in range(len(network.layers) - 1, -1, -1):
+        layer, record = network.layers[i], forward.layers[i]
+        if isinstance(layer, Dense):
+            act = layer.activation
+            delta = grad if is_delta else act.backward(record.net[np.newaxis],
+                                                       record.out[np.newaxis], grad)
+            dout_dnet = (act.derivative(record.net, record.out)
+                         if act.elementwise and act.derivative is not None else None)
+            dW = np.outer(record.input, delta[0])
+            db = None if layer.bias is None else delta[0].copy()
+            records[i] = LayerBackward(
+                dE_dout=dE_dout[0].copy(), dout_dnet=dout_dnet, delta=delta[0].copy(),
+                weight_gradient=dW, bias_gradient=db,
+                new_weights=layer.weights - learning_rate * dW,
+                new_bias=None if db is None else layer.bias - learning_rate * db)
+            grad = np.dot(delta, layer.weights.T)
+        else:
+            cache = layer_forward(layer, record.input[np.newaxis])[1]
+            below, grads = layer_backward(layer, grad, cache)
+            params = layer.parameters()
+            new = [p - learning_rate * g for p, g in zip(params, grads, strict=True)]
+            records[i] = LayerBackward(
+                dE_dout=np.array(grad[0]), dout_dnet=None, delta=np.array(grad[0]),
+                weight_gradient=grads[0] if grads else np.empty(0),
+                bias_gradient=grads[1] if len(grads) > 1 else None,
+                new_weights=new[0] if new else np.empty(0),
+                new_bias=new[1] if len(new) > 1 else None, gradients=tuple(grads),
+                kind=layer.kind)
+            grad = below
+        dE_dout, is_delta = grad, False
+    updated = network.copy()
+    updated.set_weights([(r.new_weights, r.new_bias) if isinstance(layer, Dense)
+                         else tuple(p - learning_rate * g for p, g
+                                    in zip(layer.parameters(), r.gradients, strict=True))
+                         for layer, r in zip(network.layers, records, strict=True)])
+    return BackwardTrace(
+        forward=forward, target=T[0].copy(), loss_name=loss, learning_rate=learning_rate,
+        loss=loss_fn.value(out, T), layers=tuple(records),
+        loss_after=loss_fn.value(updated.predict(forward.x), T))
