@@ -10,8 +10,16 @@ epoch; PyTorch on the CPU; and GEMM-only: the same epoch's matrix multiplication
 (forward x @ W, backward input^T @ delta and delta @ W^T) into preallocated outputs, on
 unshuffled rows, as a floor no NumPy trainer can reach.
 
+The ``cnn`` row is the cnn-mnist network, Conv2D(8 filters, 3x3, relu, valid) ->
+MaxPooling2D(2) -> Flatten -> Dense(10, softmax) with categorical cross-entropy and plain SGD,
+on the 5,000 bundled MNIST images: nnsim, PyTorch (NCHW ``nn.Conv2d``) and GEMM-only (the
+im2col product, the kernel's gradient product and the dense layer's three products, on
+im2col columns laid out once before timing); the NumPy loop and scikit-learn show "-" there
+(scikit-learn has no convolution).
+
     python bench/train_bench.py                       # every row, 5 repeats
     python bench/train_bench.py --rows digits,mnist --repeats 3
+    python bench/train_bench.py --rows cnn --repeats 3
 
 Every library gets one BLAS thread (threadpoolctl, torch.set_num_threads(1)). PyTorch is
 optional: the row shows "-" without it. This is a benchmark, not a test: numbers depend on the
@@ -42,6 +50,10 @@ from sklearn.datasets import load_digits
 from sklearn.neural_network import MLPClassifier  # loads scipy's BLAS before the limit
 from threadpoolctl import threadpool_info, threadpool_limits
 
+from nnsim.core.conv import Conv2D, Flatten, MaxPooling2D
+from nnsim.core.datasets import load_dataset
+from nnsim.core.layers import Dense
+from nnsim.core.losses import get_loss
 from nnsim.core.network import Network
 from nnsim.core.optimizers import SGD
 
@@ -61,6 +73,14 @@ class Row:
     batch_size: int
     epochs: int  # epochs per timed repetition
     learning_rate: float
+    kind: str = "mlp"  # "mlp": Dense layers of ``sizes``; "cnn": the cnn-mnist network
+
+
+#: The cnn row's network: 28x28x1 images, 8 filters 3x3 (valid: 26x26 maps), 2x2 pooling
+#: (13x13x8 = 1,352 values), 10 softmax outputs.
+CNN_IMAGE, CNN_FILTERS, CNN_KERNEL, CNN_POOL = 28, 8, 3, 2
+CNN_MAP = CNN_IMAGE - CNN_KERNEL + 1
+CNN_FLAT = (CNN_MAP // CNN_POOL) ** 2 * CNN_FILTERS
 
 
 ROWS = {
@@ -69,11 +89,17 @@ ROWS = {
     "digits": Row("digits 64-32-16-10, batch 32", (64, 32, 16, 10), 1797, 32, 20, 0.1),
     "mnist": Row("MNIST-shaped 784-256-128-10, batch 128, 60,000 rows",
                  (784, 256, 128, 10), 60_000, 128, 1, 0.01),
+    "cnn": Row("cnn-mnist Conv2D(8, 3x3, relu) + MaxPool 2 + Dense 10, batch 32, 5,000 images",
+               (784, CNN_FLAT, 10), 5_000, 32, 2, 0.05, kind="cnn"),
 }
 
 
 def make_data(row: Row) -> tuple[np.ndarray, np.ndarray]:
     """The row's inputs (float32) and integer class labels."""
+    if row.kind == "cnn":  # the bundled sample: 5,000 images as rows of 784 pixels in 0..1
+        mnist = load_dataset("mnist")
+        X = np.array(mnist.X.reshape(len(mnist.X), -1)[:row.n_rows], dtype=DTYPE)  # writable
+        return X, mnist.y[:row.n_rows]
     if row.sizes[0] == 2:
         return (np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=DTYPE),
                 np.array([0, 1, 1, 0]))
@@ -85,11 +111,13 @@ def make_data(row: Row) -> tuple[np.ndarray, np.ndarray]:
             rng.integers(0, row.sizes[-1], row.n_rows))
 
 
-# -- the trainers: each returns a function that trains `epochs` epochs -------------------------
+# -- the trainers: each returns a function that trains `epochs` epochs (None: not for this row)
 
 
 def nnsim_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
     """Network.fit, as the headless runner calls it (shuffled mini-batches, float32)."""
+    if row.kind == "cnn":
+        return nnsim_cnn_trainer(row, X, y)
     n_layers = len(row.sizes) - 1
     multi = row.sizes[-1] > 1
     activations = ["sigmoid"] * (n_layers - 1) + ["softmax" if multi else "sigmoid"]
@@ -105,8 +133,29 @@ def nnsim_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], Non
     return train
 
 
-def sklearn_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
+def nnsim_cnn_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
+    """The cnn-mnist network, one ``run_epoch`` per epoch (what ``fit`` runs each epoch) on
+    rows and one-hot targets prepared once."""
+    rng = np.random.default_rng(0)
+    network = Network([
+        Conv2D(CNN_FILTERS, CNN_KERNEL, activation="relu", in_channels=1, seed=rng, dtype=DTYPE),
+        MaxPooling2D(CNN_POOL), Flatten(),
+        Dense(CNN_FLAT, row.sizes[-1], "softmax", initializer="glorot_uniform", seed=rng,
+              dtype=DTYPE),
+    ], input_shape=(CNN_IMAGE, CNN_IMAGE, 1))
+    T = network.as_targets(y, len(X))
+    optimizer, loss = SGD(row.learning_rate), get_loss("categorical_crossentropy")
+
+    def train(epochs: int) -> None:
+        for _ in range(epochs):
+            network.run_epoch(X, T, row.batch_size, optimizer, loss, rng)
+    return train
+
+
+def sklearn_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None] | None:
     """MLPClassifier, one partial_fit per epoch (plain SGD: no momentum, no L2)."""
+    if row.kind != "mlp":
+        return None  # scikit-learn has no convolutional layers
     model = MLPClassifier(hidden_layer_sizes=row.sizes[1:-1], activation="logistic",
                           solver="sgd", learning_rate="constant",
                           learning_rate_init=row.learning_rate, momentum=0.0,
@@ -127,6 +176,8 @@ def sklearn_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], N
 def torch_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
     """A careful PyTorch loop: randperm, index the batch, forward, loss, backward, SGD step."""
     torch.manual_seed(0)
+    if row.kind == "cnn":
+        return torch_cnn_trainer(row, X, y)
     layers: list = []
     for i, (n_in, n_out) in enumerate(zip(row.sizes, row.sizes[1:], strict=False)):
         layers.append(torch.nn.Linear(n_in, n_out))
@@ -141,7 +192,12 @@ def torch_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], Non
     X_t = torch.from_numpy(X)
     y_t = torch.from_numpy(y.astype(np.int64)) if multi else torch.from_numpy(
         y.astype(DTYPE)).reshape(-1, 1)
-    n, batch = len(X), row.batch_size
+    return _torch_loop(model, loss_fn, optimizer, X_t, y_t, row.batch_size)
+
+
+def _torch_loop(model, loss_fn, optimizer, X_t, y_t, batch: int) -> Callable[[int], None]:
+    """PyTorch's usual epoch: a fresh permutation, then zero_grad, forward, backward, step."""
+    n = len(X_t)
 
     def train(epochs: int) -> None:
         for _ in range(epochs):
@@ -155,9 +211,25 @@ def torch_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], Non
     return train
 
 
-def loop_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
+def torch_cnn_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
+    """The cnn row in PyTorch: NCHW images, Conv2d + ReLU + MaxPool2d + Flatten + Linear,
+    CrossEntropyLoss (softmax and cross-entropy in one), plain SGD; the same loop as above."""
+    model = torch.nn.Sequential(
+        torch.nn.Conv2d(1, CNN_FILTERS, CNN_KERNEL), torch.nn.ReLU(),
+        torch.nn.MaxPool2d(CNN_POOL), torch.nn.Flatten(),
+        torch.nn.Linear(CNN_FLAT, row.sizes[-1]))
+    loss_fn = torch.nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=row.learning_rate)
+    X_t = torch.from_numpy(X).reshape(-1, 1, CNN_IMAGE, CNN_IMAGE)
+    y_t = torch.from_numpy(y.astype(np.int64))
+    return _torch_loop(model, loss_fn, optimizer, X_t, y_t, row.batch_size)
+
+
+def loop_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None] | None:
     """The same training as a hand-written NumPy loop, all layers unrolled by hand, no
     framework: what nnsim's general engine (any layers, activations, losses) costs over it."""
+    if row.kind != "mlp":
+        return None  # no hand loop for the convolutional row
     rng = np.random.default_rng(0)
     sizes, multi = row.sizes, row.sizes[-1] > 1
     weights = [rng.uniform(-1, 1, (a, b)).astype(DTYPE) * DTYPE(np.sqrt(6 / (a + b)))
@@ -204,6 +276,8 @@ def loop_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None
 
 def gemm_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
     """Only the epoch's matrix multiplications, into preallocated outputs: the floor."""
+    if row.kind == "cnn":
+        return gemm_cnn_trainer(row, X, y)
     rng = np.random.default_rng(0)
     sizes = row.sizes
     weights = [rng.standard_normal((a, b)).astype(DTYPE) * DTYPE(0.1)
@@ -230,7 +304,46 @@ def gemm_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None
     return train
 
 
-TRAINERS: dict[str, Callable[[Row, np.ndarray, np.ndarray], Callable[[int], None]]] = {
+def gemm_cnn_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
+    """The cnn row's products alone, per batch: the im2col forward (B*26*26, 9) @ (9, 8), the
+    kernel's gradient (9, B*26*26) @ (B*26*26, 8), and the dense layer's forward
+    (B, 1352) @ (1352, 10), weight gradient (1352, B) @ (B, 10) and input gradient
+    (B, 10) @ (10, 1352). The im2col columns of every image are laid out once, before timing,
+    in batch order (unshuffled); the pooled maps and deltas are preallocated stand-ins."""
+    rng = np.random.default_rng(0)
+    n, batch, k = len(X), row.batch_size, CNN_KERNEL
+    images = X.reshape(n, CNN_IMAGE, CNN_IMAGE)
+    windows = np.lib.stride_tricks.sliding_window_view(images, (k, k), axis=(1, 2))
+    columns = np.ascontiguousarray(windows.reshape(n, CNN_MAP * CNN_MAP, k * k))  # 122 MB
+    pixels = CNN_MAP * CNN_MAP
+    kernel = rng.standard_normal((k * k, CNN_FILTERS)).astype(DTYPE)
+    weights = rng.standard_normal((CNN_FLAT, row.sizes[-1])).astype(DTYPE)
+    grad_kernel, grad_weights = np.empty_like(kernel), np.empty_like(weights)
+
+    def buffers(b: int) -> dict[str, np.ndarray]:
+        return {"maps": np.empty((b * pixels, CNN_FILTERS), DTYPE),
+                "map_delta": rng.standard_normal((b * pixels, CNN_FILTERS)).astype(DTYPE),
+                "pooled": rng.random((b, CNN_FLAT), dtype=DTYPE),
+                "out": np.empty((b, row.sizes[-1]), DTYPE),
+                "pooled_grad": np.empty((b, CNN_FLAT), DTYPE)}
+    per_size = {b: buffers(b) for b in {batch, n % batch or batch}}
+
+    def train(epochs: int) -> None:
+        for _ in range(epochs):
+            for start in range(0, n, batch):
+                cols = columns[start:start + batch].reshape(-1, k * k)
+                buf = per_size[len(cols) // pixels]
+                np.dot(cols, kernel, out=buf["maps"])                        # conv forward
+                np.dot(buf["pooled"], weights, out=buf["out"])               # dense forward
+                delta = buf["out"]
+                np.dot(buf["pooled"].T, delta, out=grad_weights)            # dense dW
+                np.dot(delta, weights.T, out=buf["pooled_grad"])            # dense dX
+                np.dot(cols.T, buf["map_delta"], out=grad_kernel)           # kernel's gradient
+    return train
+
+
+Trainer = Callable[[Row, np.ndarray, np.ndarray], Callable[[int], None] | None]
+TRAINERS: dict[str, Trainer] = {
     "nnsim": nnsim_trainer,
     "loop": loop_trainer,
     "sklearn": sklearn_trainer,
@@ -249,7 +362,8 @@ def measure(row: Row, repeats: int, peers: list[str]) -> dict[str, dict[str, lis
     from other users of the machine hits them alike; CPU time is less sensitive to it still.
     """
     X, y = make_data(row)
-    trainers = {name: TRAINERS[name](row, X, y) for name in peers}
+    made = {name: TRAINERS[name](row, X, y) for name in peers}
+    trainers = {name: train for name, train in made.items() if train is not None}
     for train in trainers.values():  # warm-up: first-call costs, caches, lazy imports
         train(max(1, row.epochs // 10))
     wall: dict[str, list[float]] = {name: [] for name in trainers}

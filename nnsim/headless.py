@@ -66,6 +66,9 @@ def run_lesson(lesson: Lesson, options: RunOptions, say: Print = print) -> int:
     if lesson.kind == "activations":
         print_activation_table(say)
         return 0
+    if lesson.kind == "overview":
+        say(lesson.notes)
+        return 0
     seed = lesson.seed if options.seed is None else options.seed
     data = lesson.load_data(seed=seed, path=options.data_path)
     if lesson.kind == "perceptron":
@@ -256,7 +259,7 @@ def print_forward(lesson: Lesson, x: list[float] | None, precision: int, say: Pr
 
 
 def _stepper_model(lesson: Lesson) -> Network:
-    if lesson.kind == "activations":
+    if not lesson.has_model:
         raise ValueError(f"{lesson.name} has no network to step through; try worked-example")
     width = {"digits": 64, "mnist": 784}.get(lesson.dataset or "", 2)
     model = lesson.build_model(width)

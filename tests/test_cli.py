@@ -47,10 +47,10 @@ def test_lessons_lists_every_lesson_with_its_title(capsys):
     assert status == 0
     lines = out.splitlines()
     assert [line.split()[0] for line in lines] == [
-        "activations", "perceptron-and", "perceptron-or", "perceptron-xor", "worked-example",
-        "backprop-xor", "moons", "spiral", "digits", "mnist-keras", "cnn-mnist", "rbf-xor",
-        "rbf-circles", "modular-experts"]
-    assert lines[5].split(None, 1)[1] == "Backpropagation learns XOR"
+        "network-types", "activations", "perceptron-and", "perceptron-or", "perceptron-xor",
+        "worked-example", "backprop-xor", "moons", "spiral", "digits", "mnist-keras",
+        "cnn-mnist", "rbf-xor", "rbf-circles", "modular-experts"]
+    assert lines[6].split(None, 1)[1] == "Backpropagation learns XOR"
 
 
 def test_run_backprop_xor_prints_progress_then_each_row(capsys):

@@ -117,6 +117,7 @@ class AppController(QObject):
         w = self.window
         w.action_fit.triggered.connect(w.canvas.fit_to_window)
         w.lessons.lesson_chosen.connect(self.load_lesson_safely)
+        w.types_page.lesson_chosen.connect(self.load_lesson_safely)
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -184,7 +185,7 @@ class AppController(QObject):
         """Let drawing take about ``share`` of the GUI's time while training."""
         self.budget_share = share
         state = self.workspace.state
-        weights = 0 if state is None else sum(W.size for W, _ in state.network.get_weights())
+        weights = 0 if state is None else sum(p.size for p in state.network.parameters())
         if self.trainer.shares_gil:
             # Big nets spend their steps in BLAS: a smaller share keeps >= 80 % of a trainer
             # thread's speed while the canvas still updates a few times a second.

@@ -136,19 +136,22 @@ class DigitsLink(QObject):
         self.pad_row = row
         controller = self.controller
         snapshot = controller.last_snapshot
-        if snapshot is None or controller.is_training:
-            return
+        if snapshot is None or (controller.is_training and
+                                controller.workspace.status is RunStatus.RUNNING):
+            return  # a running trainer's next frame carries the row (``_with_pad_row``)
         pad = self.pad_network
         weights = pad.get_weights() if pad is not None and pad.sizes == \
             controller.network().sizes else snapshot.weights
-        controller.window.canvas.show_snapshot(dataclasses.replace(
-            snapshot, activations=self._activations(weights, row)))
+        views = controller.views
+        controller.window.show_model_frame(views.drawn_frame(dataclasses.replace(
+            snapshot, activations=self._activations(weights, row))))
 
     @Slot()
     def _on_digit_cleared(self) -> None:
         self.pad_row = None
         if self.controller.last_snapshot is not None:
-            self.controller.window.canvas.show_snapshot(self.controller.last_snapshot)
+            self.controller.window.show_model_frame(
+                self.controller.views.drawn_frame(self.controller.last_snapshot))
 
     # -- pretrained model and evaluation -------------------------------------------------------
 

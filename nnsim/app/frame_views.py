@@ -6,6 +6,7 @@ state: nothing of the previous lesson (axes, an evaluation, a verdict, the pad) 
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import numpy as np
@@ -13,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from nnsim.app.main_window import MainWindow
 from nnsim.core.datasets import CLOUD_NAMES
+from nnsim.core.drawing import drawn_network, drawn_values, input_centres
 from nnsim.core.snapshot import Snapshot
 from nnsim.workspace import Evaluation, RunStatus, Workspace, WorkspaceState
 
@@ -27,6 +29,7 @@ class FrameViews(QObject):
         self.workspace, self.window = workspace, window
         self._curves_epochs, self._curves_drawn_at = -1, 0.0
         self.frame_filters: list = []  # callables Snapshot -> Snapshot (the pad's row)
+        self.drawn = None  # the open network as the canvas draws it (core/drawing.py)
         workspace.opened.connect(self._on_opened)
         workspace.frame_ready.connect(self._on_frame)
         workspace.figures_changed.connect(window.status.show_figures)
@@ -58,24 +61,47 @@ class FrameViews(QObject):
         w.lessons.set_current(lesson.name)
         w.setWindowTitle(f"nnsim: {lesson.title}")
         w.show_panels(lesson.panels)
-        w.canvas.set_architecture(network.sizes, [layer.activation.name for layer in
-                                                  network.layers],
-                                  [layer.bias is not None for layer in network.layers],
-                                  image_shape=data.image_shape,
-                                  classes=[str(c) for c in range(data.n_classes)]
-                                  if data.n_classes == network.sizes[-1] > 1 else None)
+        classes = [str(c) for c in range(data.n_classes)] \
+            if data.n_classes == network.sizes[-1] > 1 else None
+        self.drawn = drawn_network(network)
+        if lesson.kind == "overview":
+            w.types_page.set_available(w.lessons.names())
+            w.show_central(w.types_page)
+        elif self.drawn is None:  # convolutional: filters and feature maps
+            w.feature_maps.set_architecture(network.layers[0].filters, data.image_shape,
+                                            classes or [str(i) for i in range(network.n_outputs)])
+            w.show_central(w.feature_maps)
+        else:
+            w.canvas.set_architecture(self.drawn.sizes, self.drawn.activations,
+                                      self.drawn.has_bias, image_shape=data.image_shape,
+                                      classes=classes)
+            w.show_central(w.canvas)
+        for key in ("editor", "stepper", "inspector", "truth_table"):  # Dense networks only
+            w.docks[key].toggleViewAction().setEnabled(network.dense_only)
         w.curves.clear(settings.epochs)
         self._curves_epochs = -1
-        w.editor.set_architecture(network.sizes[0], [layer.spec() for layer in network.layers])
+        if network.dense_only:
+            w.editor.set_architecture(network.sizes[0],
+                                      [layer.spec() for layer in network.layers])
         w.boundary.show_message(None)
         w.when_built("comparison", "message", lambda view: view.show_message(None))
-        if data.X_train.shape[1] == 2:
+        if data.X_train.shape[1] == 2 and network.dense_only:
             self._bind_plane(state)
+        elif data.X_train.shape[1] == 2:
+            self._bind_points(state)
         if lesson.kind == "activations":
             w.gallery.show_point(None, None)
         w.fit_to_screen()
 
     def _bind_plane(self, state: WorkspaceState) -> None:
+        self._bind_points(state)
+        w, data = self.window, state.data
+        w.truth_table.set_architecture(state.network.spec())
+        w.truth_table.set_rows(data.X_train, data.y_train)
+        w.when_built("comparison", "points", lambda view, X=data.X_train, y=data.y_train:
+                     view.set_points(X, y))
+
+    def _bind_points(self, state: WorkspaceState) -> None:
         w, data = self.window, state.data
         X, y, test_mask = data.X_train, data.y_train, None
         if data.held_out:
@@ -85,10 +111,6 @@ class FrameViews(QObject):
         w.boundary.set_points(X, y, test_mask)
         w.boundary.set_editable(False)
         w.boundary.toolbar.setVisible(state.lesson.dataset in CLOUD_NAMES)
-        w.truth_table.set_architecture(state.network.spec())
-        w.truth_table.set_rows(data.X_train, data.y_train)
-        w.when_built("comparison", "points", lambda view, X=data.X_train, y=data.y_train:
-                     view.set_points(X, y))
 
     # -- frames --------------------------------------------------------------------------------
 
@@ -103,15 +125,28 @@ class FrameViews(QObject):
             # of its own, so no frame holds the GUI for both; the views follow next frame.
             self.parent().pacer.offer(snapshot)
             return
-        w.canvas.show_snapshot(snapshot)
+        w.show_model_frame(self.drawn_frame(snapshot))
         if snapshot.boundary is not None:
             if self.visible("boundary"):
                 w.boundary.show_snapshot(snapshot)
+                state = self.workspace.state
+                w.boundary.show_centres(None if state is None or state.network.dense_only
+                                        else input_centres(state.network, snapshot.weights))
             if self.visible("comparison"):
                 w.comparison.show_left(snapshot)
             if self.visible("truth_table"):
                 w.truth_table.show_snapshot(snapshot)
             w.canvas.set_neuron_thumbnails(snapshot.neuron_maps)
+
+    def drawn_frame(self, snapshot: Snapshot) -> Snapshot:
+        """RBF units and experts as the canvas draws them (core/drawing.py); else as it is."""
+        state = self.workspace.state
+        if state is None or state.network.dense_only or self.drawn is None or \
+                not snapshot.activations:
+            return snapshot
+        weights, values = drawn_values(state.network, snapshot.weights,
+                                       snapshot.activations[0])
+        return dataclasses.replace(snapshot, weights=weights, activations=values)
 
     def _draw_curves(self, snapshot: Snapshot) -> bool:
         """Curves change once per epoch; re-laying their axes out costs more than the rest of

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QMainWindow,
     QMenu,
+    QStackedWidget,
     QToolBar,
     QWidget,
 )
@@ -22,16 +23,19 @@ from PySide6.QtWidgets import (
 from nnsim.app.docks import ALWAYS, PANELS
 from nnsim.app.lazy_view import LazyView
 from nnsim.core.datasets import CLOUD_NAMES
+from nnsim.core.snapshot import Snapshot
 from nnsim.ui.activation_gallery import ActivationGallery
 from nnsim.ui.boundary_plot import BoundaryPlot, ComparisonView
 from nnsim.ui.curves_plot import CurvesPlot
 from nnsim.ui.digit_pad import DigitPad
 from nnsim.ui.evaluation_panel import EvaluationPanel
+from nnsim.ui.feature_maps import FeatureMapsView
 from nnsim.ui.guard import guarded
 from nnsim.ui.inspector import Inspector
 from nnsim.ui.lesson_browser import LessonBrowser
 from nnsim.ui.network_canvas import NetworkCanvas
 from nnsim.ui.network_editor import NetworkEditor
+from nnsim.ui.network_types import NetworkTypesPage
 from nnsim.ui.status_panel import StatusPanel
 from nnsim.ui.stepper_panel import StepperPanel
 from nnsim.ui.training_controls import TrainingControls
@@ -60,7 +64,12 @@ class MainWindow(QMainWindow):
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks
                             | QMainWindow.DockOption.AllowTabbedDocks)
         self.canvas = NetworkCanvas()
-        self.setCentralWidget(self.canvas)
+        self.feature_maps = FeatureMapsView()
+        self.types_page = NetworkTypesPage()
+        self.central = QStackedWidget()
+        for view in (self.canvas, self.feature_maps, self.types_page):
+            self.central.addWidget(view)
+        self.setCentralWidget(self.central)
         self.lessons = LessonBrowser()
         self.controls = TrainingControls()
         self.curves = CurvesPlot()
@@ -90,6 +99,16 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self.resize(1280, 800)
+
+    def show_central(self, view: QWidget) -> None:
+        """The centre shows the network canvas, a CNN's feature maps or the types page."""
+        self.central.setCurrentWidget(view)
+
+    def show_model_frame(self, snapshot: Snapshot) -> bool:
+        """Draw a frame in whichever view the centre shows; False if it could not."""
+        if self.central.currentWidget() is self.feature_maps:
+            return self.feature_maps.show_snapshot(snapshot)
+        return self.canvas.show_snapshot(snapshot)
 
     def when_built(self, panel: str, key: str, call: Callable[[QWidget], object]) -> None:
         """Run ``call(view)`` on a panel's view now, or when it is first built (LazyView)."""

@@ -183,8 +183,8 @@ class ModelEdits(QObject):
     def check_trainable(self) -> bool:
         """Whether backpropagation can train the model; says why not in a dialog."""
         state = self.controller.state
-        if isinstance(state.model, Perceptron):
-            return True
+        if isinstance(state.model, Perceptron) or not state.model.dense_only:
+            return True  # other layer kinds check their activations when built
         for layer in state.model.layers[:-1]:
             if layer.activation.derivative is None and layer.activation.elementwise:
                 warn(self.controller.window, "Cannot train this network",

@@ -88,6 +88,8 @@ class Presentation:
         theme = self.theme
         apply_theme(self.app, theme, self.base_point_size)
         self.window.canvas.set_theme(theme)
+        self.window.feature_maps.set_theme(theme)
+        self.window.types_page.set_theme(theme)
         for view in self.window.views.values():
             set_theme = getattr(view, "set_theme", None)
             if set_theme is not None:

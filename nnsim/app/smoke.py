@@ -32,7 +32,7 @@ def run_smoke(app: QApplication, lesson: str | None, steps: int,
     timer.start()
     trained = 0
     if controller.model is not None and controller.lesson is not None \
-            and controller.lesson.kind != "activations":
+            and controller.lesson.has_model:
         controller.settings.epochs = 0  # until stopped: the smoke run decides when
         controller.settings.max_steps = steps
         controller.settings.speed = None  # flat out: the smoke run proves training works

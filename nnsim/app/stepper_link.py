@@ -73,9 +73,9 @@ class StepperLink(QObject):
     def inspect_neuron(self, layer: int, index: int) -> None:
         """Show a clicked neuron in the inspector and on its activation curve."""
         snapshot = self.controller.last_snapshot
-        if snapshot is None or snapshot.activations is None:
-            return
         network = self.controller.network()
+        if snapshot is None or snapshot.activations is None or not network.dense_only:
+            return  # the inspector and stepper walk Dense layers (their docks are disabled)
         names = neuron_names(network.sizes)
         w = self.controller.window
         if layer == 0:
@@ -105,7 +105,7 @@ class StepperLink(QObject):
     def refresh_stepper(self) -> None:
         """Recompute the stepper's traces from the current weights and its chosen input."""
         state = self.controller.workspace.state
-        if state is None:
+        if state is None or not state.network.dense_only:
             return
         network = self._stepper_network()
         if network.sizes[0] > MAX_INPUTS or sum(network.sizes) > MAX_NEURONS:

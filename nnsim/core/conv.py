@@ -110,7 +110,8 @@ class Conv2D:
                              f"{x.shape}")
         out_h, out_w, _ = self.output_shape(x.shape[1:])
         (top, bottom), (left, right) = self._padding(*x.shape[1:3])
-        padded = np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)))
+        padded = x if top == bottom == left == right == 0 else \
+            np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)))
         kh, kw = self.kernel_size
         sh, sw = self.strides
         windows = sliding_window_view(padded, (kh, kw), axis=(1, 2))[:, ::sh, ::sw]
@@ -122,12 +123,17 @@ class Conv2D:
         shape = (n, out_h, out_w, self.filters)
         return out.reshape(shape), (x.shape, padded.shape, columns, net, out)
 
-    def backward(self, grad_out: Array, cache: tuple) -> tuple[Array, list[Array]]:
+    def backward(self, grad_out: Array, cache: tuple, need_input: bool = True
+                 ) -> tuple[Array | None, list[Array]]:
+        """(dE/dx, [dE/dkernel, dE/dbias]); dE/dx is None when ``need_input`` is False (the
+        first layer: nothing below it learns, and it is a third of the layer's work)."""
         x_shape, padded_shape, columns, net, out = cache
         n, out_h, out_w, _ = np.shape(grad_out)
         delta = self.activation.backward(net, out, np.reshape(grad_out, net.shape))
         grad_kernel = (columns.T @ delta).reshape(self.kernel.shape)
         grad_bias = delta.sum(axis=0)
+        if not need_input:
+            return None, [grad_kernel, grad_bias]
         kh, kw = self.kernel_size
         sh, sw = self.strides
         grad_columns = (delta @ self.kernel.reshape(-1, self.filters).T) \
@@ -175,33 +181,40 @@ class MaxPooling2D:
                              "pool that divides it)")
         return height // ph, width // pw, channels
 
-    def _blocks(self, x: Array) -> Array:
-        """(N, oh, ow, C, ph * pw): each pool's values in row-major order."""
-        n, height, width, channels = x.shape
+    def _offsets(self) -> list[tuple[int, int]]:
+        """The pool's cells in row-major order: the order ties are broken in."""
         ph, pw = self.pool_size
-        blocks = x.reshape(n, height // ph, ph, width // pw, pw, channels)
-        return blocks.transpose(0, 1, 3, 5, 2, 4).reshape(n, height // ph, width // pw,
-                                                          channels, ph * pw)
+        return [(a, b) for a in range(ph) for b in range(pw)]
 
     def forward(self, x: Array) -> tuple[Array, tuple]:
+        """The maximum over strided views (one per cell of the pool), not a reshaped copy:
+        a view per cell costs a pass over the input, the copy and arg-max cost three."""
         x = np.asarray(x)
         if x.ndim != 4:
             raise ValueError(f"MaxPooling2D needs (samples, height, width, channels) input, "
                              f"got {x.shape}")
         self.output_shape(x.shape[1:])
-        blocks = self._blocks(x)
-        winner = blocks.argmax(axis=-1)  # ties: the first in row-major order wins
-        return np.take_along_axis(blocks, winner[..., None], -1)[..., 0], (x.shape, winner)
+        ph, pw = self.pool_size
+        views = [x[:, a::ph, b::pw] for a, b in self._offsets()]
+        out = views[0].copy()
+        for view in views[1:]:
+            np.maximum(out, view, out=out)
+        winners, taken = [], np.zeros(out.shape, dtype=bool)
+        for view in views:  # the first cell holding the maximum wins it (ties: row-major)
+            won = (view == out) & ~taken
+            taken |= won
+            winners.append(won)
+        return out, (x.shape, winners)
 
     def backward(self, grad_out: Array, cache: tuple) -> tuple[Array, list[Array]]:
         """The gradient goes to the one value that won each pool (the first of tied ones)."""
-        shape, winner = cache
-        n, height, width, channels = shape
+        shape, winners = cache
         ph, pw = self.pool_size
-        routed = np.zeros(winner.shape + (ph * pw,), dtype=np.asarray(grad_out).dtype)
-        np.put_along_axis(routed, winner[..., None], np.asarray(grad_out)[..., None], -1)
-        routed = routed.reshape(n, height // ph, width // pw, channels, ph, pw)
-        return routed.transpose(0, 1, 4, 2, 5, 3).reshape(shape), []
+        grad_out = np.asarray(grad_out)
+        grad = np.empty(shape, dtype=grad_out.dtype)
+        for (a, b), won in zip(self._offsets(), winners, strict=True):
+            np.multiply(grad_out, won, out=grad[:, a::ph, b::pw])
+        return grad, []
 
     def spec(self) -> dict:
         return {"kind": self.kind, "pool_size": list(self.pool_size)}

@@ -25,12 +25,15 @@ class GridMaps:
     """What a forward pass over the grid shows.
 
     ``boundary`` (gy, gx) is the first output; ``outputs`` (n_outputs, gy, gx) every output;
-    ``neuron_maps`` one array (n_neurons, gy, gx) per hidden layer.
+    ``neuron_maps`` one array (n_neurons, gy, gx) per hidden layer (for a mixture of experts,
+    each expert's output); ``regions`` (gy, gx) the expert the gate picks at each point, or
+    None when the network has no gate.
     """
 
     boundary: Array
     outputs: Array
     neuron_maps: tuple[Array, ...]
+    regions: Array | None = None
 
 
 def grid_extent(X: Array, margin: float = MARGIN) -> Extent:
@@ -62,9 +65,18 @@ def grid_points(extent: Extent, size: int = 100) -> Array:
 
 def grid_maps(network: Network, points: Array, size: int) -> GridMaps:
     """One vectorised forward pass over ``grid_points(extent, size)``: every map at once."""
-    if network.layers[0].n_in != 2:
+    if network.n_inputs != 2:
         raise ValueError(f"a decision boundary needs a 2-input network, this one has "
-                         f"{network.layers[0].n_in} inputs")
-    _, _, outs = network._forward(network._as_inputs(points))
+                         f"{network.n_inputs} inputs")
+    rows = network._as_inputs(points)
+    outs = network._forward(rows)[2] if network.dense_only else network.layer_outputs(rows)[1]
     maps = [out.T.reshape(out.shape[1], size, size) for out in outs]
-    return GridMaps(boundary=maps[-1][0], outputs=maps[-1], neuron_maps=tuple(maps[:-1]))
+    hidden, regions = maps[:-1], None
+    last = network.layers[-1]
+    if getattr(last, "kind", "") == "experts":
+        given = rows if len(outs) == 1 else outs[-2]
+        gate, experts = last.parts(given)
+        hidden.append(experts.T.reshape(last.units, size, size))
+        regions = gate.argmax(axis=1).reshape(size, size)
+    return GridMaps(boundary=maps[-1][0], outputs=maps[-1], neuron_maps=tuple(hidden),
+                    regions=regions)

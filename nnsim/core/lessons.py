@@ -47,9 +47,11 @@ from nnsim.core.optimizers import SGD
 from nnsim.core.perceptron import Perceptron
 from nnsim.core.resources import resource_path
 
-KINDS = ("activations", "perceptron", "network")
+KINDS = ("activations", "perceptron", "network", "overview")
+#: Lesson kinds that show something and train nothing (no dataset, no model).
+PAGES = ("activations", "overview")
 PANELS = ("canvas", "curves", "gallery", "stepper", "boundary", "truth_table", "comparison",
-          "digits", "evaluation", "inspector", "editor", "feature_maps")
+          "digits", "evaluation", "inspector", "editor")
 REPORTS = ("rows", "classification", "none")
 #: float32 halves the time of a big net's matrix products; float64 keeps the lecture's digits.
 DTYPES = ("float64", "float32")
@@ -126,6 +128,11 @@ class Lesson:
     threshold: float = 0.5
     lecture: LectureRun | None = None
     """The lecture's own run of this lesson, to set ours beside it (optional)."""
+
+    @property
+    def has_model(self) -> bool:
+        """Whether the lesson trains something (the activations and overview pages do not)."""
+        return self.kind not in PAGES
 
     @property
     def dense_only(self) -> bool:
@@ -228,7 +235,7 @@ def parse_lesson(text: str, path: Path) -> Lesson:
         panels=tuple(_panels(top)),
         path=path,
     )
-    if kind == "activations":
+    if kind in PAGES:
         return Lesson(**fields)
     data = top.table_at("dataset")
     dataset = data.get("name", str, choices=dataset_names())

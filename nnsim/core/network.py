@@ -195,7 +195,8 @@ class Network:
         grads: list[list] = [[] for _ in self.layers]
         for i in range(len(self.layers) - 1, -1, -1):
             grad, grads[i] = layer_backward(self.layers[i], grad, caches[i],
-                                            is_delta=fused is not None and i == len(grads) - 1)
+                                            is_delta=fused is not None and i == len(grads) - 1,
+                                            need_input=i > 0)
         return outs[-1], grads
 
     def _as_inputs(self, X: Array) -> Array:

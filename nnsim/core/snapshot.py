@@ -41,3 +41,5 @@ class Snapshot:
     batch_size: int | None = None
     epoch_progress: float = 0.0
     output_maps: Array | None = None
+    regions: Array | None = None
+    """(gy, gx): the expert a mixture's gate picks at each grid point (else None)."""

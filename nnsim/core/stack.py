@@ -74,10 +74,13 @@ def forward(layer: Any, x: Array) -> tuple[Array, tuple]:
     return layer.forward(x)
 
 
-def backward(layer: Any, grad_out: Array, cache: tuple, *, is_delta: bool = False
-             ) -> tuple[Array, list[Array]]:
+def backward(layer: Any, grad_out: Array, cache: tuple, *, is_delta: bool = False,
+             need_input: bool = True) -> tuple[Array | None, list[Array]]:
     """(dE/dinput, grads in ``parameters_of`` order). ``is_delta``: ``grad_out`` is already
-    dE/dnet of a Dense layer (a fused softmax or sigmoid output delta)."""
+    dE/dnet of a Dense layer (a fused softmax or sigmoid output delta). Without
+    ``need_input`` (the first layer) a Conv2D skips dE/dinput and gives None."""
+    if isinstance(layer, Conv2D):
+        return layer.backward(grad_out, cache, need_input)
     if isinstance(layer, Dense):
         x, net, out = cache
         delta = grad_out if is_delta else layer.activation.backward(net, out, grad_out)

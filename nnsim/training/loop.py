@@ -401,6 +401,7 @@ class _Loop:
             boundary=None if maps is None else maps.boundary,
             neuron_maps=None if maps is None else maps.neuron_maps,
             output_maps=None if maps is None else maps.outputs,
+            regions=None if maps is None else maps.regions,
             grid_extent=self.extent,
             history=history_view(self.history),  # bounded: a frame costs the same at any epoch
             status=status, steps_per_second=self.steps_per_second,

@@ -123,10 +123,11 @@ def adopt_model(mine: Network | Perceptron, trained: Network | Perceptron) -> No
     """Copy a model trained in the child into the parent's object, in place, as a thread
     would have left it (views holding its arrays see the new numbers)."""
     if isinstance(mine, Network) and isinstance(trained, Network):
-        pairs = [(target, source)
-                 for layer, other in zip(mine.layers, trained.layers, strict=True)
-                 for target, source in ((layer.weights, other.weights), (layer.bias, other.bias))
-                 if target is not None and source is not None]
+        targets, sources = mine.parameters(), trained.parameters()
+        if len(targets) != len(sources):
+            raise ValueError(f"the trained model has {len(sources)} weight arrays, this one "
+                             f"{len(targets)}")
+        pairs = list(zip(targets, sources, strict=True))
         _check_shapes(pairs)  # all or nothing: no half-copied model
         for target, source in pairs:
             np.copyto(target, source)

@@ -33,7 +33,7 @@ class NetworkStepper:
 
     @property
     def n_inputs(self) -> int:
-        return self.model.layers[0].n_in
+        return self.model.n_inputs
 
     @property
     def learning_rate(self) -> float:

@@ -27,15 +27,16 @@ def still_snapshot(model: Network | Perceptron, X: Array, probe_index: int = 0, 
     network = model.as_network() if isinstance(model, Perceptron) else model
     weights = tuple(network.get_weights())
     row = X[min(max(probe_index, 0), len(X) - 1)] if probe_row is None else probe_row
-    boundary = neuron_maps = output_maps = extent = None
+    boundary = neuron_maps = output_maps = extent = regions = None
     if network.sizes[0] == 2 and len(X):
         extent = grid_extent(X)
         maps = grid_maps(network, grid_points(extent, grid_size), grid_size)
         boundary, neuron_maps, output_maps = maps.boundary, maps.neuron_maps, maps.outputs
+        regions = maps.regions
     return Snapshot(
         step=step, epoch=epoch, loss=loss, weights=weights, metrics=dict(metrics or {}),
         activations=probe_activations(network, np.asarray(row)), probe_index=probe_index,
         boundary=boundary, neuron_maps=neuron_maps, output_maps=output_maps,
-        grid_extent=extent,
+        regions=regions, grid_extent=extent,
         history=history_view(history or {}),
         status=status)

@@ -26,7 +26,8 @@ FILL_LEVELS = 33
 LUT_SIZE = 512             # colours in the tables of bars and pictures
 GREYS = np.linspace(255, 0, LUT_SIZE).astype(np.ubyte)  # input pictures as ink on paper
 PREMULTIPLIED = QImage.Format.Format_ARGB32_Premultiplied
-BOUNDED = {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "step": (0.0, 1.0), "tanh": (-1.0, 1.0)}
+BOUNDED = {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "step": (0.0, 1.0), "tanh": (-1.0, 1.0),
+           "gaussian": (0.0, 1.0), "gate": (0.0, 1.0)}
 
 
 def value_levels(activation: str, values: np.ndarray) -> tuple[float, float]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -67,8 +67,12 @@ def lesson_summary(lesson: Lesson) -> str:
     """One line on what the lesson trains: kind, dataset, layers, learning rate, epochs."""
     if lesson.kind == "activations":
         return "Activation functions (nothing to train)"
+    if lesson.kind == "overview":
+        return "An overview page (nothing to train)"
     parts = [lesson.kind, f"data: {lesson.dataset}"]
-    if lesson.layers:
+    if lesson.layers and not lesson.dense_only:
+        parts.append("layers " + " → ".join(_layer_name(spec) for spec in lesson.layers))
+    elif lesson.layers:
         units = "-".join(str(spec.units) for spec in lesson.layers)
         activations = "/".join(dict.fromkeys(spec.activation for spec in lesson.layers))
         parts.append(f"layers {units} ({activations})")
@@ -77,6 +81,16 @@ def lesson_summary(lesson: Lesson) -> str:
     if lesson.batch_size > 1:
         parts.append(f"batch {lesson.batch_size}")
     return " · ".join(parts)
+
+
+_KIND_NAMES = {"conv2d": "Conv2D", "max_pooling2d": "MaxPooling2D", "flatten": "Flatten",
+               "rbf": "RBF", "experts": "experts", "dense": "Dense"}
+
+
+def _layer_name(spec: object) -> str:
+    """Keras's name for a layer, with its size where it has one: Conv2D(8), Flatten."""
+    kind, units = getattr(spec, "kind", "dense"), getattr(spec, "units", 0)
+    return f"{_KIND_NAMES[kind]}({units})" if units else _KIND_NAMES[kind]
 
 
 class LessonBrowser(QWidget):
@@ -136,6 +150,10 @@ class LessonBrowser(QWidget):
         self.setMinimumSize(200, 220)
         self._update_buttons()
 
+    def names(self) -> list[str]:
+        """The lessons listed, in order."""
+        return list(self._lessons)
+
     def set_lessons(self, lessons: Sequence[Lesson]) -> None:
         """List ``lessons`` in lecture order (by ``order``, then name); keeps the selection."""
         current = self.current_name()
@@ -157,9 +175,15 @@ class LessonBrowser(QWidget):
             self._show_notes(None)
 
     def _fit_list(self) -> None:
-        """Tall enough for every lesson (up to twelve rows), at any font size."""
-        rows = min(max(self.list.count(), 1), 12)
+        """Tall enough for every lesson (up to sixteen rows), at any font size."""
+        rows = min(max(self.list.count(), 1), 16)
+        if self.list.count():
+            self.list.item(0).setSizeHint(QSize())  # measure the text at the current font
         height = self.list.sizeHintForRow(0) if self.list.count() else self.fontMetrics().height()
+        # Items as wide as the list, not as their text: a long title elides instead of
+        # widening every row past the viewport.
+        for row in range(self.list.count()):
+            self.list.item(row).setSizeHint(QSize(1, height))
         self.list.setMinimumHeight(rows * height + 2 * self.list.frameWidth() + 2)
 
     def set_current(self, name: str) -> None:

@@ -187,7 +187,7 @@ class TrainingControls(QWidget):
         """Enable what a lesson kind can use: a perceptron learns per sample (no batches);
         the activations lesson trains nothing."""
         self._kind = kind
-        trains = kind != "activations"
+        trains = kind in ("perceptron", "network")
         for widget in (self.train_button, self.reset_button, self.reseed_button,
                        self.speed_slider, self.learning_rate, self.epochs, self.seed,
                        *self.step_buttons.values()):

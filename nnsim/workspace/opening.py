@@ -49,7 +49,7 @@ SPEED_LADDER = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
 def watchable_speed(lesson: Lesson, n_rows: int) -> float | None:
     """Steps per second at which the lesson's planned run takes about WATCHABLE_SECONDS
     (rounded to the controls' ladder); None (unlimited) for runs without an end."""
-    if lesson.kind == "activations" or lesson.epochs <= 0 or n_rows <= 0:
+    if not lesson.has_model or lesson.epochs <= 0 or n_rows <= 0:
         return None
     batch = 1 if lesson.kind == "perceptron" else max(lesson.batch_size, 1)
     steps = lesson.epochs * math.ceil(n_rows / batch)
@@ -65,7 +65,7 @@ def lesson_state(name_or_path: str | Path, watchable: bool = True) -> WorkspaceS
     lesson = load_lesson(name_or_path)
     settings = TrainingSettings(lesson.learning_rate, lesson.batch_size, lesson.epochs,
                                 lesson.seed)
-    if lesson.kind == "activations":
+    if not lesson.has_model:
         return WorkspaceState(lesson, _one_neuron_data(), _one_neuron(), SGD(0.1), History(),
                               settings)
     data = lesson.load_data()

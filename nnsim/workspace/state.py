@@ -57,7 +57,7 @@ class WorkspaceState:
     @property
     def trainable(self) -> bool:
         """Whether Train means anything here (the activations lesson has nothing to train)."""
-        return self.lesson.kind != "activations"
+        return self.lesson.has_model
 
 
 def weight_shapes(weights: Any) -> list[tuple[tuple[int, ...] | None, ...]]:

@@ -120,9 +120,12 @@ class Workspace:
         weight to find out: that cost MNIST a megabyte per frame)."""
         if self._shape_key != self.generation:
             network = self.require().network
-            self._shape_cache = [(tuple(layer.weights.shape), None if layer.bias is None else
-                                  tuple(layer.bias.shape)) for layer in network.layers]
-            self._size_cache = sum(layer.weights.size for layer in network.layers)
+            self._shape_cache = [
+                (tuple(layer.weights.shape), None if layer.bias is None else
+                 tuple(layer.bias.shape)) if hasattr(layer, "weights")
+                else tuple(tuple(p.shape) for p in layer.parameters())
+                for layer in network.layers]
+            self._size_cache = sum(p.size for p in network.parameters())
             self._shape_key = self.generation
         return self._shape_cache
 

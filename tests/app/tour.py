@@ -60,11 +60,27 @@ def check_views_show(app, name: str) -> None:
     assert state.lesson.name == name
     assert controller.lesson.name == name and window.lessons.current_name() == name
     network = state.network
-    # The canvas is laid out for this network and its last frame is of this network.
-    assert list(window.canvas._sizes) == network.sizes
+    # The centre shows this network (canvas, feature maps or the types page) and the last
+    # frame is of this network.
+    central = window.central.currentWidget()
+    if state.lesson.kind == "overview":
+        assert central is window.types_page
+    elif any(getattr(layer, "kind", "") == "conv2d" for layer in network.layers):
+        assert central is window.feature_maps
+        assert window.feature_maps.filters == network.layers[0].filters
+    else:
+        assert central is window.canvas
+        drawn = [network.n_inputs]
+        for layer in network.layers:  # RBF: its units; experts: the experts, then the output
+            kind = getattr(layer, "kind", "dense")
+            drawn += {"dense": [getattr(layer, "n_out", 0)],
+                      "rbf": [getattr(layer, "units", 0)],
+                      "experts": [getattr(layer, "units", 0), 1]}[kind]
+        assert list(window.canvas._sizes) == drawn
     frame = controller.last_snapshot
     assert frame is not None
-    assert [W.shape for W, _ in frame.weights] == [W.shape for W, _ in network.get_weights()]
+    assert [[np.shape(a) for a in layer] for layer in frame.weights] == \
+        [[np.shape(a) for a in layer] for layer in network.get_weights()]
     # Curves: as many epochs as this lesson's history, axis from 0 to at least its epochs.
     curves = window.curves
     epochs = frame.history.get("epoch") or [0]

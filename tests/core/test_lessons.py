@@ -12,7 +12,7 @@ from nnsim.core.network import Network
 from nnsim.core.optimizers import SGD
 from nnsim.core.perceptron import Perceptron
 
-LESSONS = ["activations", "perceptron-and", "perceptron-or", "perceptron-xor",
+LESSONS = ["network-types", "activations", "perceptron-and", "perceptron-or", "perceptron-xor",
            "worked-example", "backprop-xor", "moons", "spiral", "digits", "mnist-keras",
            "cnn-mnist", "rbf-xor", "rbf-circles", "modular-experts"]
 
@@ -31,8 +31,8 @@ def test_lessons_in_lecture_order():
 def test_every_lesson_loads_and_trains_a_few_steps(name):
     lesson = load_lesson(name)
     assert isinstance(lesson, Lesson)
-    if lesson.kind == "activations":
-        with pytest.raises(LessonError, match="activations.toml: the 'activations' lesson has "
+    if not lesson.has_model:
+        with pytest.raises(LessonError, match=f"{name}.toml: the '{lesson.kind}' lesson has "
                                               "no model"):
             lesson.build_model(2)
         return
@@ -361,7 +361,7 @@ def test_probe_input_of_the_wrong_length(tmp_path):
 
 def test_unknown_lesson_name_and_unreadable_files(tmp_path):
     with pytest.raises(LessonError, match="no lesson named 'backprop-xr'. Known lessons: "
-                                          "activations, perceptron-and"):
+                                          "network-types, activations, perceptron-and"):
         load_lesson("backprop-xr")
     with pytest.raises(LessonError, match="missing.toml: cannot be read"):
         load_lesson(tmp_path / "missing.toml")

@@ -1,0 +1,132 @@
+"""The lecture's other network types in the real window (issue 14): the types page opens
+lessons by click, a CNN's filters and feature maps follow the pad, RBF centres and a gate's
+regions sit on the boundary, sessions and projector mode keep them. Every picture is checked
+against maths done here (SciPy's correlation, NumPy's softmax), not the app's own."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from scipy.signal import correlate2d
+
+from nnsim.core.grid import grid_points
+from tests.app.conftest import warnings_shown
+from tests.app.tour import check_views_show, draw_on_pad, train_a_little
+
+
+def feature_maps_by_scipy(image: np.ndarray, kernel: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """ReLU(correlate(image, kernel_f) + b_f) per filter: the 'valid' maps, (h, w, filters)."""
+    return np.stack([np.maximum(correlate2d(image, kernel[:, :, 0, f], mode="valid") + bias[f],
+                                0) for f in range(kernel.shape[3])], axis=-1)
+
+
+def test_the_types_page_opens_each_lesson_by_click(nnsim_app, qtbot):
+    controller, window = nnsim_app.controller, nnsim_app.window
+    assert controller.load_lesson_safely("network-types")
+    page = window.types_page
+    assert window.central.currentWidget() is page
+    check_views_show(nnsim_app, "network-types")
+    by_letter = {card.network_type.letter: card for card in page.cards}
+    assert not by_letter["F"].button.isEnabled()  # rnn-sine: a later lesson
+    for letter, lesson in (("D", "cnn-mnist"), ("E", "rbf-xor"), ("H", "modular-experts")):
+        assert controller.load_lesson_safely("network-types")
+        page.scroll.ensureWidgetVisible(by_letter[letter].button)
+        qtbot.mouseClick(by_letter[letter].button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda lesson=lesson: controller.lesson.name == lesson)
+        check_views_show(nnsim_app, lesson)
+
+
+def test_cnn_feature_maps_follow_training_and_the_pad(nnsim_app, qtbot):
+    controller, window = nnsim_app.controller, nnsim_app.window
+    assert controller.load_lesson_safely("cnn-mnist")
+    view = window.feature_maps
+    assert window.central.currentWidget() is view
+    train_a_little(nnsim_app, qtbot)
+    snapshot = controller.last_snapshot
+    kernel, bias = snapshot.weights[0]
+    np.testing.assert_allclose(view.shown["filters"], kernel[:, :, 0, :])
+    probe = controller.data.X_train[snapshot.probe_index].reshape(28, 28)
+    np.testing.assert_allclose(view.shown["input"], probe)
+    expected = feature_maps_by_scipy(probe, kernel, bias)
+    np.testing.assert_allclose(view.shown["feature maps"], expected, rtol=1e-4, atol=1e-5)
+    pooled = expected.reshape(13, 2, 13, 2, -1).max(axis=(1, 3))
+    np.testing.assert_allclose(view.shown["pooled maps"], pooled, rtol=1e-4, atol=1e-5)
+    assert view.shown["prediction"].sum() == np.float32(1) or \
+        abs(view.shown["prediction"].sum() - 1) < 1e-5
+    # A stroke on the pad: the maps are of the pad's digit now, with the same filters.
+    window.docks["digits"].raise_()
+    draw_on_pad(nnsim_app, qtbot)
+    row = controller.digits.pad_row
+    qtbot.waitUntil(lambda: np.allclose(view.shown["input"], row.reshape(28, 28)))
+    np.testing.assert_allclose(view.shown["feature maps"],
+                               feature_maps_by_scipy(row.reshape(28, 28), kernel, bias),
+                               rtol=1e-4, atol=1e-5)
+    assert warnings_shown(window) == []
+
+
+def test_rbf_centres_and_bumps_are_drawn_where_the_network_has_them(nnsim_app, qtbot):
+    controller, window = nnsim_app.controller, nnsim_app.window
+    assert controller.load_lesson_safely("rbf-xor")
+    train_a_little(nnsim_app, qtbot)
+    snapshot = controller.last_snapshot
+    centres = snapshot.weights[0][0]
+    x, y = window.boundary.centres.getData()
+    np.testing.assert_allclose(np.column_stack([x, y]), centres)
+    # The canvas draws the two Gaussian units: their edges carry the centres' coordinates.
+    assert list(window.canvas._sizes) == [2, 2, 1]
+    drawn = window.canvas.drawn_edges()
+    assert drawn  # edges were drawn
+    # Each unit's bump over the plane is its neuron map: exp(-gamma ||p - c||^2).
+    extent = snapshot.grid_extent
+    size = snapshot.neuron_maps[0].shape[-1]
+    points = grid_points(extent, size)
+    gamma = np.exp(snapshot.weights[0][1])
+    bumps = np.exp(-gamma[:, None] * ((points[None] - centres[:, None]) ** 2).sum(-1))
+    np.testing.assert_allclose(snapshot.neuron_maps[0], bumps.reshape(2, size, size),
+                               rtol=1e-9, atol=1e-12)
+    # Another lesson takes the centres away.
+    assert controller.load_lesson_safely("moons")
+    train_a_little(nnsim_app, qtbot)
+    assert len(window.boundary.centres.getData()[0]) == 0
+
+
+def test_the_gates_regions_colour_the_boundary(nnsim_app, qtbot):
+    controller, window = nnsim_app.controller, nnsim_app.window
+    assert controller.load_lesson_safely("modular-experts")
+    train_a_little(nnsim_app, qtbot)
+    snapshot = controller.last_snapshot
+    _, _, V, c = snapshot.weights[0]
+    size = snapshot.boundary.shape[0]
+    net = grid_points(snapshot.grid_extent, size) @ V + c
+    gate = np.exp(net - net.max(axis=1, keepdims=True))
+    expected = (gate / gate.sum(axis=1, keepdims=True)).argmax(axis=1).reshape(size, size)
+    np.testing.assert_array_equal(window.boundary.shown_regions, expected)
+    labels = [label.textItem.toPlainText() for label in window.boundary.region_labels]
+    assert labels == [f"expert {k + 1}" for k in np.unique(expected)]
+    # The canvas: two experts feeding the output through the gate's shares for the probe.
+    assert list(window.canvas._sizes) == [2, 2, 1]
+
+
+def test_sessions_and_projector_mode_keep_the_new_kinds(nnsim_app, qtbot, tmp_path):
+    controller, window = nnsim_app.controller, nnsim_app.window
+    presentation = nnsim_app.presentation
+    for lesson in ("cnn-mnist", "rbf-circles", "modular-experts"):
+        assert controller.load_lesson_safely(lesson)
+        train_a_little(nnsim_app, qtbot)
+        controller.stop_training()
+        weights = controller.weights()
+        path = tmp_path / f"{lesson}.nnsim"
+        assert nnsim_app.sessions.save_to(path)
+        assert controller.load_lesson_safely("backprop-xor")
+        assert nnsim_app.sessions.open(path)
+        assert controller.lesson.name == lesson
+        for saved, opened in zip(weights, controller.weights(), strict=True):
+            for a, b in zip(saved, opened, strict=True):
+                np.testing.assert_array_equal(a, b)
+        check_views_show(nnsim_app, lesson)
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+        qtbot.waitUntil(lambda: presentation.projector and window.isFullScreen())
+        check_views_show(nnsim_app, lesson)
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+        qtbot.waitUntil(lambda: not presentation.projector and not window.isFullScreen())
+    assert warnings_shown(window) == []
