@@ -106,9 +106,12 @@ class MainWindow(QMainWindow):
 
     def show_model_frame(self, snapshot: Snapshot) -> bool:
         """Draw a frame in whichever view the centre shows; False if it could not."""
-        if self.central.currentWidget() is self.feature_maps:
+        shown = self.central.currentWidget()
+        if shown is self.feature_maps:
             return self.feature_maps.show_snapshot(snapshot)
-        return self.canvas.show_snapshot(snapshot)
+        if shown is self.canvas:
+            return self.canvas.show_snapshot(snapshot)
+        return False  # the types page draws no model
 
     def when_built(self, panel: str, key: str, call: Callable[[QWidget], object]) -> None:
         """Run ``call(view)`` on a panel's view now, or when it is first built (LazyView)."""
@@ -166,6 +169,10 @@ class MainWindow(QMainWindow):
             dock.setVisible(spec.key in ALWAYS)
         self.resizeDocks([self.docks["lessons"], self.docks["boundary"]], [300, 430],
                          Qt.Orientation.Horizontal)
+        # The training controls need only their own height; the lesson list (15 lessons and
+        # their notes) takes the rest of the left column.
+        self.resizeDocks([self.docks["lessons"], self.docks["training"]], [1000, 1],
+                         Qt.Orientation.Vertical)
 
     def show_panels(self, keys: tuple[str, ...] | list[str]) -> None:
         """Show the lesson's panels (and the always-shown ones), hide the rest, raise the first

@@ -20,17 +20,17 @@ from nnsim.core.blas_update import add_product
 from nnsim.core.history import History
 from nnsim.core.layers import Dense
 from nnsim.core.losses import Loss, get_loss
-from nnsim.core.optimizers import SGD, get_optimizer
-from nnsim.core.stack import backward as layer_backward
+from nnsim.core.optimizers import SGD
 from nnsim.core.stack import (
     build_layer,
+    chain_forward,
+    chain_gradients,
     output_shape_of,
     output_shapes,
     parameters_of,
     pre_activation,
     size_of,
 )
-from nnsim.core.stack import forward as layer_forward
 from nnsim.core.traces import BackwardTrace, ForwardTrace
 
 Array = np.ndarray
@@ -178,26 +178,11 @@ class Network:
 
     def _chain_forward(self, X: Array) -> tuple[list[Array], list[tuple]]:
         """Every layer's output and cache, rows reshaped to ``input_shape`` first."""
-        out = X.reshape((len(X), *self.input_shape))
-        outs, caches = [], []
-        for layer in self.layers:
-            out, cache = layer_forward(layer, out)
-            outs.append(out)
-            caches.append(cache)
-        return outs, caches
+        return chain_forward(self.layers, X.reshape((len(X), *self.input_shape)))
 
     def _chain_gradients(self, X: Array, T: Array, loss: Loss) -> tuple[Array, list[list]]:
         """(outputs, grads per layer in ``parameters_of`` order), backward through the chain."""
-        outs, caches = self._chain_forward(X)
-        last = self.layers[-1]
-        fused = loss.fused_delta(last.activation.name) if isinstance(last, Dense) else None
-        grad = fused(outs[-1], T) if fused is not None else loss.gradient(outs[-1], T)
-        grads: list[list] = [[] for _ in self.layers]
-        for i in range(len(self.layers) - 1, -1, -1):
-            grad, grads[i] = layer_backward(self.layers[i], grad, caches[i],
-                                            is_delta=fused is not None and i == len(grads) - 1,
-                                            need_input=i > 0)
-        return outs[-1], grads
+        return chain_gradients(self.layers, X.reshape((len(X), *self.input_shape)), T, loss)
 
     def _as_inputs(self, X: Array) -> Array:
         X = np.asarray(X, dtype=self.dtype)
@@ -368,37 +353,10 @@ class Network:
         ``history.diverged`` is True. Setting ``stop_training`` (e.g. from ``on_epoch_end``)
         ends training after the current epoch.
         """
-        if isinstance(optimizer, str):
-            optimizer = get_optimizer(optimizer)
-        X = self._as_inputs(X)
-        T = self.as_targets(Y, len(X))
-        loss_fn = get_loss(loss)
-        validation = None
-        if validation_data is not None:
-            X_val = self._as_inputs(validation_data[0])
-            validation = (X_val, self.as_targets(validation_data[1], len(X_val)))
-        rng = np.random.default_rng(seed)
-        batch_size = max(1, min(int(batch_size), len(X)))
-        history = History()
-        history.diverged = False
-        self.stop_training = False
-        for epoch in range(1, epochs + 1):
-            saved = self.get_weights()
-            logs = self.run_epoch(X, T, batch_size, optimizer, loss_fn, rng if shuffle else None)
-            if not np.isfinite(logs["loss"]):
-                self.set_weights(saved)
-                history.diverged = True
-                break
-            if validation is not None:
-                out = self.predict(validation[0])
-                logs["val_loss"] = loss_fn.value(out, validation[1])
-                logs["val_accuracy"] = count_correct(out, validation[1]) / len(out)
-            history.append(logs)
-            if on_epoch_end is not None:
-                on_epoch_end(epoch, logs)
-            if self.stop_training:
-                break
-        return history
+        from nnsim.core.fitting import fit
+
+        return fit(self, X, Y, epochs, batch_size, optimizer, loss, shuffle, validation_data,
+                   seed, on_epoch_end)
 
     def run_epoch(self, X: Array, T: Array, batch_size: int, optimizer: SGD, loss: Loss,
                   rng: np.random.Generator | None = None) -> dict[str, float]:

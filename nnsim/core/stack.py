@@ -91,6 +91,32 @@ def backward(layer: Any, grad_out: Array, cache: tuple, *, is_delta: bool = Fals
     return layer.backward(grad_out, cache)
 
 
+def chain_forward(layers: Sequence[Any], x: Array) -> tuple[list[Array], list[tuple]]:
+    """Every layer's output and cache for inputs already in the first layer's shape."""
+    outs, caches = [], []
+    for layer in layers:
+        x, cache = forward(layer, x)
+        outs.append(x)
+        caches.append(cache)
+    return outs, caches
+
+
+def chain_gradients(layers: Sequence[Any], x: Array, T: Array, loss: Any
+                    ) -> tuple[Array, list[list[Array]]]:
+    """(outputs, grads per layer in ``parameters_of`` order) of ``loss`` against ``T``: the
+    output delta fused with a Dense softmax or sigmoid where the loss allows, then each
+    layer's backward; the first layer computes no input gradient."""
+    outs, caches = chain_forward(layers, x)
+    last = layers[-1]
+    fused = loss.fused_delta(last.activation.name) if isinstance(last, Dense) else None
+    grad = fused(outs[-1], T) if fused is not None else loss.gradient(outs[-1], T)
+    grads: list[list[Array]] = [[] for _ in layers]
+    for i in range(len(layers) - 1, -1, -1):
+        grad, grads[i] = backward(layers[i], grad, caches[i], need_input=i > 0,
+                                  is_delta=fused is not None and i == len(layers) - 1)
+    return outs[-1], grads
+
+
 def pre_activation(layer: Any, out: Array, cache: tuple) -> Array:
     """The weighted sum where the layer has one (Dense, Conv2D), else its output."""
     if isinstance(layer, Dense):

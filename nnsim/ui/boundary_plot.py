@@ -16,24 +16,15 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnsim.core.snapshot import Snapshot
 from nnsim.ui.boundary_geometry import contour_segments, line_in_rect, map_levels
+from nnsim.ui.boundary_marks import ModelMarks
 from nnsim.ui.figure_export import export_figure
 from nnsim.ui.guard import guarded
-from nnsim.ui.palette import (
-    LIGHT,
-    MULTICLASS_COLOURS,
-    POSITIVE,
-    POSITIVE_LIGHT,
-    Theme,
-    lookup_table,
-)
+from nnsim.ui.palette import LIGHT, POSITIVE, POSITIVE_LIGHT, Theme, lookup_table
 from nnsim.ui.points_editor import PointsEditor, PointsToolbar, PointsViewBox
 
 Array = np.ndarray
 #: Share of the background mixed into the heatmap, so full-colour points stay readable on it.
 HEATMAP_FADE = 0.45
-#: Expert k's tint (green, purple, sky, yellow: none is a class colour) and its opacity.
-EXPERT_COLOURS = tuple(MULTICLASS_COLOURS[i] for i in (2, 3, 4, 6))
-REGION_ALPHA = 70
 
 
 def banner_style(theme: Theme) -> str:
@@ -93,17 +84,10 @@ class BoundaryPlot(QWidget):
         self.image.setZValue(-10)
         self.contour = pg.PlotCurveItem(connect="pairs")
         self.line = pg.PlotCurveItem()
-        self.regions = pg.ImageItem(axisOrder="row-major")  # a gate's choice of expert
-        self.regions.setZValue(-5)
-        self.region_edges = pg.PlotCurveItem(connect="pairs")
-        self.centres = pg.ScatterPlotItem(symbol="x", size=16)  # RBF units' centres
-        self.centres.setZValue(20)
-        self.region_labels: list[pg.TextItem] = []
-        self.shown_regions: Array | None = None
-        for item in (self.image, self.contour, self.line, self.regions, self.region_edges,
-                     self.centres):
+        for item in (self.image, self.contour, self.line):
             item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             self.view.addItem(item)
+        self.marks = ModelMarks(self.view)  # RBF centres, a gate's regions
         self.editor = PointsEditor(self.view, self.plot_widget)
         self.editor.points_edited.connect(self.points_edited)
         self.editor.point_clicked.connect(self.point_clicked)
@@ -162,47 +146,13 @@ class BoundaryPlot(QWidget):
                 self._place_image(snapshot.grid_extent, values.shape)
             self.contour.setData(*(([], []) if self.line_visible else
                                    contour_segments(values, self.extent, (low + high) / 2)))
-        self._show_regions(snapshot.regions if self.image.isVisible() else None)
+        self.marks.show_regions(snapshot.regions if self.image.isVisible() else None,
+                                self.extent, self.image_rect)
         self._update_line()
-
-    def _show_regions(self, regions: Array | None) -> None:
-        """Tint each region by the expert the gate picks there, edge it, and name it."""
-        self.shown_regions = regions
-        for label in self.region_labels:
-            self.view.removeItem(label)
-        self.region_labels = []
-        if regions is None or self.image_rect is None or self.extent is None:
-            self.regions.setVisible(False)
-            self.region_edges.setData([], [])
-            return
-        tints = np.array([(*EXPERT_COLOURS[k % len(EXPERT_COLOURS)], REGION_ALPHA)
-                          for k in range(int(regions.max()) + 1)], dtype=np.ubyte)
-        self.regions.setImage(tints[regions], autoLevels=False)
-        self.regions.setRect(self.image_rect)
-        self.regions.setVisible(True)
-        xs, ys = [], []
-        for k in np.unique(regions):
-            x, y = contour_segments((regions == k).astype(np.float64), self.extent, 0.5)
-            xs.append(x)
-            ys.append(y)
-            rows, columns = np.nonzero(regions == k)
-            x_min, x_max, y_min, y_max = self.extent
-            gy, gx = regions.shape
-            label = pg.TextItem(f"expert {k + 1}", anchor=(0.5, 0.5),
-                                color=pg.mkColor(self._theme.foreground))
-            label.setPos(x_min + columns.mean() / (gx - 1) * (x_max - x_min),
-                         y_min + rows.mean() / (gy - 1) * (y_max - y_min))
-            self.view.addItem(label)
-            self.region_labels.append(label)
-        self.region_edges.setData(np.concatenate(xs), np.concatenate(ys))
 
     def show_centres(self, centres: Array | None) -> None:
         """Mark RBF units' centres (rows (x1, x2)); None hides the marks."""
-        if centres is None:
-            self.centres.setData([], [])
-            return
-        centres = np.asarray(centres, dtype=np.float64)
-        self.centres.setData(centres[:, 0], centres[:, 1])
+        self.marks.show_centres(centres)
 
     def _colours(self, values: Array, low: float, high: float) -> Array:
         # The palette applied here, not by pyqtgraph: an RGBX image draws scaled 5x faster
@@ -291,10 +241,7 @@ class BoundaryPlot(QWidget):
         if self.values is not None:
             self.image.setImage(self._colours(self.values, *self.levels), autoLevels=False)
         self.contour.setPen(pg.mkPen(foreground, width=1))
-        self.region_edges.setPen(pg.mkPen(foreground, width=2 * theme.stroke_scale,
-                                          style=Qt.PenStyle.DashLine))
-        self.centres.setPen(pg.mkPen(foreground, width=3 * theme.stroke_scale))
-        self.centres.setBrush(pg.mkBrush(foreground))
+        self.marks.set_theme(theme)
         self.line.setPen(pg.mkPen(foreground, width=2 * theme.stroke_scale))
         self.editor.set_theme(theme)
         self.banner.setStyleSheet(banner_style(theme))

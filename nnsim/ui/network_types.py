@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnsim.ui.guard import guarded
+from nnsim.ui.neuron_diagram import NeuronDiagram
 from nnsim.ui.palette import LIGHT, Theme, apply_font_scale
 from nnsim.ui.type_diagrams import (
     AXON,
@@ -33,7 +34,6 @@ from nnsim.ui.type_diagrams import (
     DRAWERS,
     SOMA,
     SYNAPSE,
-    NeuronDiagram,
     TypeDiagram,
 )
 

@@ -70,7 +70,7 @@ def test_rbf_centres_and_bumps_are_drawn_where_the_network_has_them(nnsim_app, q
     train_a_little(nnsim_app, qtbot)
     snapshot = controller.last_snapshot
     centres = snapshot.weights[0][0]
-    x, y = window.boundary.centres.getData()
+    x, y = window.boundary.marks.centres.getData()
     np.testing.assert_allclose(np.column_stack([x, y]), centres)
     # The canvas draws the two Gaussian units: their edges carry the centres' coordinates.
     assert list(window.canvas._sizes) == [2, 2, 1]
@@ -87,7 +87,7 @@ def test_rbf_centres_and_bumps_are_drawn_where_the_network_has_them(nnsim_app, q
     # Another lesson takes the centres away.
     assert controller.load_lesson_safely("moons")
     train_a_little(nnsim_app, qtbot)
-    assert len(window.boundary.centres.getData()[0]) == 0
+    assert len(window.boundary.marks.centres.getData()[0]) == 0
 
 
 def test_the_gates_regions_colour_the_boundary(nnsim_app, qtbot):
@@ -100,8 +100,8 @@ def test_the_gates_regions_colour_the_boundary(nnsim_app, qtbot):
     net = grid_points(snapshot.grid_extent, size) @ V + c
     gate = np.exp(net - net.max(axis=1, keepdims=True))
     expected = (gate / gate.sum(axis=1, keepdims=True)).argmax(axis=1).reshape(size, size)
-    np.testing.assert_array_equal(window.boundary.shown_regions, expected)
-    labels = [label.textItem.toPlainText() for label in window.boundary.region_labels]
+    np.testing.assert_array_equal(window.boundary.marks.shown_regions, expected)
+    labels = [label.textItem.toPlainText() for label in window.boundary.marks.labels]
     assert labels == [f"expert {k + 1}" for k in np.unique(expected)]
     # The canvas: two experts feeding the output through the gate's shares for the probe.
     assert list(window.canvas._sizes) == [2, 2, 1]
@@ -130,3 +130,32 @@ def test_sessions_and_projector_mode_keep_the_new_kinds(nnsim_app, qtbot, tmp_pa
         qtbot.keyClick(window, Qt.Key.Key_F5)
         qtbot.waitUntil(lambda: not presentation.projector and not window.isFullScreen())
     assert warnings_shown(window) == []
+
+
+def test_the_app_can_start_on_each_new_lesson(qtbot, tmp_path):
+    """Started on a lesson, not moved to it: no view may rely on an earlier lesson's set-up
+    (the types page once left the canvas unbuilt and the first frame crashed)."""
+    from PySide6.QtCore import QSettings
+
+    from nnsim.app.application import NnsimApp
+    from nnsim.app.main import make_application
+    from nnsim.ui import guard
+
+    make_application()
+    for index, lesson in enumerate(("network-types", "cnn-mnist", "rbf-circles",
+                                    "modular-experts")):
+        guard.forget_reported_errors()
+        settings = QSettings(str(tmp_path / f"s{index}.ini"), QSettings.Format.IniFormat)
+        settings.setValue("training/watchable", False)
+        app = NnsimApp(settings)
+        qtbot.addWidget(app.window)
+        try:
+            app.start(lesson)
+            app.window.show()
+            assert app.controller.lesson.name == lesson
+            check_views_show(app, lesson)
+            train_a_little(app, qtbot)
+            check_views_show(app, lesson)
+        finally:
+            app.controller.stop_training(2000)
+            app.window.close()

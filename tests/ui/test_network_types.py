@@ -5,8 +5,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 
 from nnsim.ui.network_types import LECTURE_TYPES, NetworkType, NetworkTypesPage
+from nnsim.ui.neuron_diagram import NeuronDiagram
 from nnsim.ui.palette import DARK, LIGHT
-from nnsim.ui.type_diagrams import DRAWERS, NeuronDiagram, TypeDiagram
+from nnsim.ui.type_diagrams import DRAWERS, TypeDiagram
 
 AVAILABLE = {"perceptron-and", "backprop-xor", "mnist-keras", "cnn-mnist", "rbf-xor",
              "modular-experts"}
