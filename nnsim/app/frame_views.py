@@ -16,7 +16,9 @@ from nnsim.app.main_window import MainWindow
 from nnsim.core.datasets import CLOUD_NAMES
 from nnsim.core.drawing import drawn_network, drawn_values, input_centres
 from nnsim.core.snapshot import Snapshot
+from nnsim.core.tracing import Unrolled, unroll
 from nnsim.workspace import Evaluation, RunStatus, Workspace, WorkspaceState
+from nnsim.workspace.state import model_with_weights
 
 CURVES_INTERVAL = 0.5
 
@@ -67,6 +69,9 @@ class FrameViews(QObject):
         if lesson.kind == "overview":
             w.types_page.set_available(w.lessons.names())
             w.show_central(w.types_page)
+        elif any(getattr(layer, "kind", "") == "simple_rnn" for layer in network.layers):
+            w.unrolled.set_model(self._unroller(state), network.input_shape[0])
+            w.show_central(w.unrolled)
         elif self.drawn is None:  # convolutional: filters and feature maps
             w.feature_maps.set_architecture(network.layers[0].filters, data.image_shape,
                                             classes or [str(i) for i in range(network.n_outputs)])
@@ -137,6 +142,18 @@ class FrameViews(QObject):
             if self.visible("truth_table"):
                 w.truth_table.show_snapshot(snapshot)
             w.canvas.set_neuron_thumbnails(snapshot.neuron_maps)
+
+    def _unroller(self, state: WorkspaceState):  # noqa: ANN202 - a closure
+        """Snapshot -> the probe sample unrolled under its weights (core.tracing.unroll)."""
+        data, loss = state.data, state.lesson.loss
+
+        def unrolled(snapshot: Snapshot) -> Unrolled | None:
+            if not snapshot.activations:
+                return None
+            network = model_with_weights(state.model, snapshot.weights)
+            index = min(snapshot.probe_index, len(data.y_train) - 1)
+            return unroll(network, snapshot.activations[0], data.y_train[index], loss)
+        return unrolled
 
     def drawn_frame(self, snapshot: Snapshot) -> Snapshot:
         """RBF units and experts as the canvas draws them (core/drawing.py); else as it is."""

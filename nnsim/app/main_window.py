@@ -40,6 +40,7 @@ from nnsim.ui.status_panel import StatusPanel
 from nnsim.ui.stepper_panel import StepperPanel
 from nnsim.ui.training_controls import TrainingControls
 from nnsim.ui.truth_table import TruthTable
+from nnsim.ui.unrolled_view import UnrolledView
 
 LAYOUT_VERSION = 1
 
@@ -66,8 +67,9 @@ class MainWindow(QMainWindow):
         self.canvas = NetworkCanvas()
         self.feature_maps = FeatureMapsView()
         self.types_page = NetworkTypesPage()
+        self.unrolled = UnrolledView()
         self.central = QStackedWidget()
-        for view in (self.canvas, self.feature_maps, self.types_page):
+        for view in (self.canvas, self.feature_maps, self.types_page, self.unrolled):
             self.central.addWidget(view)
         self.setCentralWidget(self.central)
         self.lessons = LessonBrowser()
@@ -101,7 +103,8 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
     def show_central(self, view: QWidget) -> None:
-        """The centre shows the network canvas, a CNN's feature maps or the types page."""
+        """The centre shows the network canvas, a CNN's feature maps, an RNN unrolled or the
+        types page."""
         self.central.setCurrentWidget(view)
 
     def show_model_frame(self, snapshot: Snapshot) -> bool:
@@ -111,6 +114,8 @@ class MainWindow(QMainWindow):
             return self.feature_maps.show_snapshot(snapshot)
         if shown is self.canvas:
             return self.canvas.show_snapshot(snapshot)
+        if shown is self.unrolled:
+            return self.unrolled.show_snapshot(snapshot)
         return False  # the types page draws no model
 
     def when_built(self, panel: str, key: str, call: Callable[[QWidget], object]) -> None:

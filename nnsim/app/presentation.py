@@ -90,6 +90,7 @@ class Presentation:
         self.window.canvas.set_theme(theme)
         self.window.feature_maps.set_theme(theme)
         self.window.types_page.set_theme(theme)
+        self.window.unrolled.set_theme(theme)
         for view in self.window.views.values():
             set_theme = getattr(view, "set_theme", None)
             if set_theme is not None:

@@ -162,6 +162,22 @@ def _quadrants(n_samples: int = 200, noise: float = 0.1, seed: int = 0) -> Datas
     return _xy_dataset("quadrants", X + rng.normal(scale=noise, size=X.shape), y)
 
 
+def _parity(n_samples: int = 400, steps: int = 8, seed: int = 0) -> Dataset:
+    """Bit strings of ``steps`` bits (one per time step) and their parity: 1 when an odd
+    number of bits are 1. A recurrent net carries one bit of state along the string; the
+    answer changes with every bit, so no single input tells it."""
+    from nnsim.core.sequences import running_parity
+
+    if int(n_samples) != n_samples or n_samples < 2:
+        raise DatasetError(f"n_samples is {n_samples!r}; expected a whole number of at least 2.")
+    if int(steps) != steps or steps < 1:
+        raise DatasetError(f"steps is {steps!r}; expected a whole number of at least 1.")
+    bits, parity = running_parity(int(n_samples), int(steps), seed)
+    return Dataset(name="parity", X=bits[:, :, 0], y=parity[:, -1, 0].astype(np.int64),
+                   n_classes=2, image_shape=None,
+                   feature_names=tuple(f"bit {t + 1}" for t in range(int(steps))))
+
+
 # --- Images -------------------------------------------------------------------------------------
 
 
@@ -226,6 +242,7 @@ DATASETS: dict[str, Callable[..., Dataset]] = {
     "gaussian": _gaussian,
     "spiral": _spiral,
     "quadrants": _quadrants,
+    "parity": _parity,
     "digits": _digits,
     "mnist": _mnist,
 }

@@ -144,10 +144,10 @@ def read_architecture(fields: Fields) -> dict[str, Any]:
     architecture = {"inputs": fields.whole("inputs", 1, MAX_INPUTS), "layers": layers}
     if "input_shape" in fields.table:
         shape = fields.get("input_shape", list)
-        if not (len(shape) in (1, 3) and all(isinstance(v, int) and not isinstance(v, bool)
+        if not (len(shape) in (1, 2, 3) and all(isinstance(v, int) and not isinstance(v, bool)
                                              and 1 <= v <= MAX_INPUTS for v in shape)
                 and math.prod(shape) == architecture["inputs"]):
-            raise fields.fail("input_shape", f"{show(shape)} is not 1 or 3 sizes whose product "
+            raise fields.fail("input_shape", f"{show(shape)} is not 1 to 3 sizes whose product "
                               f"is the {architecture['inputs']} inputs", "The file is damaged.")
         architecture["input_shape"] = shape
     return architecture

@@ -26,6 +26,7 @@ from nnsim.core.limits import (
     MAX_NOISE,
     MAX_POOL,
     MAX_SEED,
+    MAX_STEPS,
     MAX_STRIDE,
     MAX_UNITS,
     N_SAMPLES_RANGE,
@@ -33,7 +34,7 @@ from nnsim.core.limits import (
 )
 
 #: Layer kinds a lesson may name; "dense" when a table gives none.
-LAYER_KINDS = ("dense", "conv2d", "max_pooling2d", "flatten", "rbf", "experts")
+LAYER_KINDS = ("dense", "conv2d", "max_pooling2d", "flatten", "rbf", "experts", "simple_rnn")
 
 
 def read_layer(layer: Fields) -> dict[str, Any]:
@@ -58,7 +59,7 @@ def shaped_spec(layer: Fields) -> dict[str, Any]:
     read = _shaped_layer(layer, kind)
     key = "filters" if kind == "conv2d" else "units"
     spec = {"kind": kind, key: read["units"], **read.get("options", {})}
-    if kind == "conv2d":
+    if kind in ("conv2d", "simple_rnn"):
         spec["activation"] = read["activation"]
     return spec
 
@@ -91,6 +92,10 @@ def _shaped_layer(layer: Fields, kind: str) -> dict[str, Any]:
                                                    above_low=True)})
     if kind == "experts":
         return dict(units=layer.whole("units", *EXPERTS_RANGE, 2))
+    if kind == "simple_rnn":
+        return dict(units=layer.whole("units", 1, MAX_UNITS),
+                    activation=layer.get("activation", str, "tanh", activation_names()),
+                    options={"return_sequences": layer.get("return_sequences", bool, False)})
     return dict(units=0)  # flatten
 
 
@@ -171,6 +176,7 @@ _OPTIONS = {
     "factor": lambda f, key: f.number(key, 0.0, 1.0, below_high=True),
     "turns": lambda f, key: f.number(key, *TURNS_RANGE, above_low=True),
     "part": lambda f, key: f.get(key, str, choices=_MNIST_PARTS),
+    "steps": lambda f, key: f.whole(key, 1, MAX_STEPS),
     "path": lambda f, key: f.get(key, str),
 }
 

@@ -140,7 +140,10 @@ class Lesson:
         return all(spec.kind == "dense" for spec in self.layers)
 
     def input_shape(self, n_inputs: int) -> tuple[int, ...]:
-        """The rows' shape as the first layer takes them: images for a Conv2D."""
+        """The rows' shape as the first layer takes them: images for a Conv2D, sequences of
+        one value per step for a SimpleRNN."""
+        if self.layers and self.layers[0].kind == "simple_rnn":
+            return (n_inputs, 1)
         if self.layers and self.layers[0].kind == "conv2d":
             side = _IMAGE_SIDES.get(self.dataset or "")
             if side is not None and side * side == n_inputs:
@@ -328,6 +331,8 @@ def place_centres(network: Network, X: np.ndarray, seed: int = 0) -> None:
 
 
 def _dataset_width(lesson: Lesson) -> int | None:
+    if lesson.dataset == "parity":
+        return int(lesson.dataset_options.get("steps", 8))
     return _KNOWN_WIDTHS.get(lesson.dataset or "")
 
 

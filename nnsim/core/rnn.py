@@ -43,8 +43,14 @@ class SimpleRNN:
                              "backpropagation through time; use tanh, sigmoid or relu")
         self.return_sequences = bool(return_sequences)
         self.dtype = np.dtype(dtype)
+        self.W: Array
+        self.U: Array
+        self.b: Array
+        self.initialize(seed)
+
+    def initialize(self, seed: int | np.random.Generator | None = None) -> None:
+        """As Keras: Glorot-uniform kernel, orthogonal recurrent kernel, zero bias."""
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-        # As Keras: Glorot-uniform kernel, orthogonal recurrent kernel, zero bias.
         self.W = glorot_uniform(rng, self.in_features, self.units)[0].astype(self.dtype)
         q, r = np.linalg.qr(rng.normal(size=(self.units, self.units)))
         self.U = (q * np.sign(np.diag(r))).astype(self.dtype)
@@ -93,8 +99,13 @@ class SimpleRNN:
         grad_x, _, grads = self.backward_through_time(grad_out, cache)
         return grad_x, grads
 
-    def backward_through_time(self, grad_out: Array, cache: tuple
-                              ) -> tuple[Array, Array, list[Array]]:
+    def step_deltas(self, grad_out: Array, cache: tuple) -> Array:
+        """dE/dnet_t for every step (N, T, units): what BPTT carries back, step by step; its
+        size per step shows a gradient vanish on the way back through a long sequence."""
+        return self.backward_through_time(grad_out, cache, keep_deltas=True)[3]
+
+    def backward_through_time(self, grad_out: Array, cache: tuple, keep_deltas: bool = False
+                              ) -> tuple:
         """(dE/dx, dE/dh_0, [dE/dW, dE/dU, dE/db]): the chain rule back through every step;
         dE/dh_0 is what a sequence-to-sequence encoder receives from its decoder."""
         x, nets, states = cache
@@ -117,6 +128,8 @@ class SimpleRNN:
         grad_U = states[:, :-1].reshape(n * steps, self.units).T @ flat
         grad_b = flat.sum(axis=0)
         grad_x = (flat @ self.W.T).reshape(n, steps, features)
+        if keep_deltas:
+            return grad_x, carried, [grad_W, grad_U, grad_b], deltas
         return grad_x, carried, [grad_W, grad_U, grad_b]
 
     def spec(self) -> dict:

@@ -19,12 +19,13 @@ from nnsim.core.conv import Conv2D, Flatten, MaxPooling2D
 from nnsim.core.experts import MixtureOfExperts
 from nnsim.core.layers import Dense
 from nnsim.core.rbf import RBF
+from nnsim.core.rnn import SimpleRNN
 
 Array = np.ndarray
 Shape = tuple[int, ...]
 #: The layer kinds a lesson or session may name; "dense" is the default.
-KINDS = ("dense", "conv2d", "max_pooling2d", "flatten", "rbf", "experts")
-Layer = Dense | Conv2D | MaxPooling2D | Flatten | RBF | MixtureOfExperts
+KINDS = ("dense", "conv2d", "max_pooling2d", "flatten", "rbf", "experts", "simple_rnn")
+Layer = Dense | Conv2D | MaxPooling2D | Flatten | RBF | MixtureOfExperts | SimpleRNN
 
 
 def kind_of(layer: Any) -> str:
@@ -118,11 +119,14 @@ def chain_gradients(layers: Sequence[Any], x: Array, T: Array, loss: Any
 
 
 def pre_activation(layer: Any, out: Array, cache: tuple) -> Array:
-    """The weighted sum where the layer has one (Dense, Conv2D), else its output."""
+    """The weighted sum where the layer has one (Dense, Conv2D; a SimpleRNN's last or every
+    step's), else its output."""
     if isinstance(layer, Dense):
         return cache[1]
     if isinstance(layer, Conv2D):
         return cache[3].reshape(out.shape)
+    if isinstance(layer, SimpleRNN):
+        return cache[1] if layer.return_sequences else cache[1][:, -1]
     return out
 
 
@@ -154,6 +158,13 @@ def build_layer(spec: dict[str, Any], input_shape: Shape, rng: np.random.Generat
     if kind == "rbf":
         return RBF(int(spec["units"]), float(spec.get("gamma", 1.0)),
                    in_features=_features(input_shape, "RBF"), seed=rng, dtype=dtype)
+    if kind == "simple_rnn":
+        if len(input_shape) != 2:
+            raise ValueError(f"a SimpleRNN needs sequences (time steps, features), got "
+                             f"{input_shape}")
+        return SimpleRNN(int(spec["units"]), spec.get("activation", "tanh"),
+                         bool(spec.get("return_sequences", False)),
+                         in_features=input_shape[1], seed=rng, dtype=dtype)
     if kind == "experts":
         return MixtureOfExperts(_features(input_shape, "a mixture of experts"),
                                 int(spec.get("units", 2)), seed=rng)
@@ -183,7 +194,7 @@ def parameter_shapes(specs: Sequence[dict[str, Any]], input_shape: Shape) -> lis
     for index, spec in enumerate(specs):
         kind = spec.get("kind", "dense")
         try:
-            if kind in ("conv2d", "max_pooling2d", "flatten"):
+            if kind in ("conv2d", "max_pooling2d", "flatten", "simple_rnn"):
                 layer = build_layer(spec, shape, np.random.default_rng(0), dtype=np.float32)
                 params = [p.shape for p in parameters_of(layer)]
                 shape = output_shape_of(layer, shape)

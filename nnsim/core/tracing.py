@@ -7,6 +7,7 @@ through every kind a ``Network`` holds.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -103,3 +104,43 @@ def backward_trace(network: Network, x: Array, target: Array | float, loss: str 
         forward=forward, target=T[0].copy(), loss_name=loss, learning_rate=learning_rate,
         loss=loss_fn.value(out, T), layers=tuple(records),
         loss_after=loss_fn.value(updated.predict(forward.x), T))
+
+
+@dataclass(frozen=True)
+class Unrolled:
+    """One sample through a recurrent network, step by step: what the unrolled view draws.
+
+    ``inputs`` (T, features); ``states`` (T, units) the hidden state after each step;
+    ``output`` the network's output; ``gradient_sizes`` (T,) the length of dE/dnet_t that
+    backpropagation through time brings back to each step (the vanishing gradient)."""
+
+    inputs: Array
+    states: Array
+    output: Array
+    target: Array
+    gradient_sizes: Array
+
+
+def unroll(network: Network, x: Array, target: Array | float, loss: str) -> Unrolled:
+    """The first SimpleRNN of ``network`` unrolled over one sample ``x``, with BPTT's
+    gradient size per step for ``target`` under ``loss``."""
+    from nnsim.core.rnn import SimpleRNN
+    from nnsim.core.stack import chain_forward
+
+    index = next(i for i, layer in enumerate(network.layers) if isinstance(layer, SimpleRNN))
+    rows = network._as_inputs(as_row(x))
+    outs, caches = chain_forward(network.layers, rows.reshape((1, *network.input_shape)))
+    loss_fn = get_loss(loss)
+    T = network.as_targets(np.atleast_1d(np.asarray(target)), 1)
+    last = network.layers[-1]
+    fused = loss_fn.fused_delta(last.activation.name) if isinstance(last, Dense) else None
+    grad = fused(outs[-1], T) if fused is not None else loss_fn.gradient(outs[-1], T)
+    for j in range(len(network.layers) - 1, index, -1):
+        grad, _ = layer_backward(network.layers[j], grad, caches[j],
+                                 is_delta=fused is not None and j == len(network.layers) - 1)
+    rnn = network.layers[index]
+    cache = caches[index]
+    deltas = rnn.step_deltas(grad, cache)
+    return Unrolled(inputs=np.array(cache[0][0]), states=np.array(cache[2][0, 1:]),
+                    output=np.array(outs[-1][0]), target=T[0].copy(),
+                    gradient_sizes=np.linalg.norm(deltas[0], axis=1))

@@ -84,7 +84,7 @@ def lesson_summary(lesson: Lesson) -> str:
 
 
 _KIND_NAMES = {"conv2d": "Conv2D", "max_pooling2d": "MaxPooling2D", "flatten": "Flatten",
-               "rbf": "RBF", "experts": "experts", "dense": "Dense"}
+               "rbf": "RBF", "experts": "experts", "dense": "Dense", "simple_rnn": "SimpleRNN"}
 
 
 def _layer_name(spec: object) -> str:

@@ -67,8 +67,8 @@ LECTURE_TYPES: tuple[NetworkType, ...] = (
                 "input's distance to their centre, and the output is a weighted sum of them.",
                 "rbf-xor", diagram="rbf"),
     NetworkType("F", "Recurrent", "A hidden state is fed back at every time step, so the network "
-                "remembers the earlier inputs of a sequence.", "rnn-sine",
-                "comes in a later lesson (rnn-sine)", diagram="recurrent"),
+                "remembers the earlier inputs of a sequence.", "rnn-parity",
+                "comes in a later lesson (rnn-parity)", diagram="recurrent"),
     NetworkType("G", "Sequence to sequence", "An encoder reads the input sequence into a state, "
                 "and a decoder writes the output sequence from that state.", "seq2seq-reverse",
                 "comes in a later lesson (seq2seq-reverse)", diagram="seq2seq"),

@@ -27,8 +27,9 @@ def test_the_types_page_opens_each_lesson_by_click(nnsim_app, qtbot):
     assert window.central.currentWidget() is page
     check_views_show(nnsim_app, "network-types")
     by_letter = {card.network_type.letter: card for card in page.cards}
-    assert not by_letter["F"].button.isEnabled()  # rnn-sine: a later lesson
-    for letter, lesson in (("D", "cnn-mnist"), ("E", "rbf-xor"), ("H", "modular-experts")):
+    assert not by_letter["G"].button.isEnabled()  # seq2seq-reverse: a later lesson
+    for letter, lesson in (("D", "cnn-mnist"), ("E", "rbf-xor"), ("F", "rnn-parity"),
+                           ("H", "modular-experts")):
         assert controller.load_lesson_safely("network-types")
         page.scroll.ensureWidgetVisible(by_letter[letter].button)
         qtbot.mouseClick(by_letter[letter].button, Qt.MouseButton.LeftButton)
@@ -110,7 +111,7 @@ def test_the_gates_regions_colour_the_boundary(nnsim_app, qtbot):
 def test_sessions_and_projector_mode_keep_the_new_kinds(nnsim_app, qtbot, tmp_path):
     controller, window = nnsim_app.controller, nnsim_app.window
     presentation = nnsim_app.presentation
-    for lesson in ("cnn-mnist", "rbf-circles", "modular-experts"):
+    for lesson in ("cnn-mnist", "rbf-circles", "modular-experts", "rnn-parity"):
         assert controller.load_lesson_safely(lesson)
         train_a_little(nnsim_app, qtbot)
         controller.stop_training()
@@ -143,7 +144,7 @@ def test_the_app_can_start_on_each_new_lesson(qtbot, tmp_path):
 
     make_application()
     for index, lesson in enumerate(("network-types", "cnn-mnist", "rbf-circles",
-                                    "modular-experts")):
+                                    "modular-experts", "rnn-parity")):
         guard.forget_reported_errors()
         settings = QSettings(str(tmp_path / f"s{index}.ini"), QSettings.Format.IniFormat)
         settings.setValue("training/watchable", False)
@@ -159,3 +160,33 @@ def test_the_app_can_start_on_each_new_lesson(qtbot, tmp_path):
         finally:
             app.controller.stop_training(2000)
             app.window.close()
+
+
+def test_the_rnn_unrolled_over_time_with_bptts_gradient_per_step(nnsim_app, qtbot):
+    controller, window = nnsim_app.controller, nnsim_app.window
+    assert controller.load_lesson_safely("rnn-parity")
+    assert window.central.currentWidget() is window.unrolled
+    train_a_little(nnsim_app, qtbot)
+    snapshot = controller.last_snapshot
+    W, U, b = snapshot.weights[0]
+    V, c = snapshot.weights[1]
+    x = controller.data.X_train[snapshot.probe_index]
+    target = float(controller.data.y_train[snapshot.probe_index])
+    # Forward by hand: h_t = tanh(x_t W + h_(t-1) U + b), out = sigmoid(h_T V + c).
+    h, states = np.zeros(U.shape[0]), []
+    for value in x:
+        h = np.tanh(value * W[0] + h @ U + b)
+        states.append(h)
+    out = 1 / (1 + np.exp(-(h @ V + c)))
+    shown = window.unrolled.shown
+    np.testing.assert_allclose(shown.states, np.array(states), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(shown.output, out, rtol=1e-9)
+    # Backward by hand: binary cross-entropy through the sigmoid gives out - t at the output;
+    # each step passes delta_t = (dE/dh_t) * (1 - h_t^2) back through U.
+    grad_h, sizes = (out - target) @ V.T, []
+    for t in range(len(x) - 1, -1, -1):
+        delta = grad_h * (1 - states[t] ** 2)
+        sizes.append(np.linalg.norm(delta))
+        grad_h = delta @ U.T
+    np.testing.assert_allclose(shown.gradient_sizes, sizes[::-1], rtol=1e-6)
+    assert f"target: {target:g}" in window.unrolled.caption.text()

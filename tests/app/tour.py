@@ -65,6 +65,11 @@ def check_views_show(app, name: str) -> None:
     central = window.central.currentWidget()
     if state.lesson.kind == "overview":
         assert central is window.types_page
+    elif any(getattr(layer, "kind", "") == "simple_rnn" for layer in network.layers):
+        assert central is window.unrolled
+        assert window.unrolled.shown is None or \
+            window.unrolled.shown.states.shape == (network.input_shape[0],
+                                                   network.layers[0].units)
     elif any(getattr(layer, "kind", "") == "conv2d" for layer in network.layers):
         assert central is window.feature_maps
         assert window.feature_maps.filters == network.layers[0].filters

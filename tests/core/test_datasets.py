@@ -35,6 +35,7 @@ def test_names_in_menu_order():
         "gaussian",
         "spiral",
         "quadrants",
+        "parity",
         "digits",
         "mnist",
     ]
@@ -236,3 +237,11 @@ def test_quadrants_is_xor_of_the_signs_without_noise():
     assert X.shape == (500, 2) and np.abs(X).max() <= 1
     np.testing.assert_array_equal(y, (X[:, 0] * X[:, 1] < 0).astype(int))
     assert 0.4 < y.mean() < 0.6
+
+
+def test_parity_labels_count_the_ones():
+    data = load_dataset("parity", n_samples=300, steps=7, seed=2)
+    X, y = np.asarray(data.X), np.asarray(data.y)
+    assert X.shape == (300, 7) and set(np.unique(X)) <= {0.0, 1.0}
+    np.testing.assert_array_equal(y, np.array([bin(int("".join(str(int(b)) for b in row), 2))
+                                               .count("1") % 2 for row in X]))

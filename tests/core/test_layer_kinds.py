@@ -209,3 +209,35 @@ def test_cnn_lesson_builds_the_issues_network():
     assert network.input_shape == (28, 28, 1)
     assert network.shapes == [(26, 26, 8), (13, 13, 8), (1352,), (10,)]
     assert network.layers[0].kernel.shape == (3, 3, 1, 8)
+
+
+def test_an_rnn_networks_gradients_match_central_differences():
+    from nnsim.core.rnn import SimpleRNN
+
+    rng = np.random.default_rng(11)
+    network = Network([SimpleRNN(3, "tanh", in_features=2, seed=rng), Dense(3, 2, "softmax",
+                                                                            seed=rng)],
+                      input_shape=(4, 2))
+    X, y = rng.normal(size=(5, 8)), rng.integers(0, 2, 5)
+    for a, n in zip(flat(network.gradients(X, y, CE)), numeric_gradients(network, X, y, CE),
+                    strict=True):
+        assert np.abs(a - n).max() < 1e-7
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ("{ steps = 0 }", r"dataset\.options\.steps'.*0"),
+    ("{ steps = 65 }", r"dataset\.options\.steps'.*65"),
+])
+def test_sequence_lessons_refuse_bad_lengths(options, message, tmp_path):
+    text = LESSON.format(dataset="parity", layers='{ kind = "simple_rnn", units = 4 }, '
+                                                  '{ units = 1 }')
+    text = text.replace('name = "parity"', f'name = "parity"\noptions = {options}')
+    with pytest.raises(LessonError, match=message):
+        parse_lesson(text, tmp_path / "bad.toml")
+
+
+def test_an_rnn_after_a_dense_layer_is_named_at_load_time(tmp_path):
+    text = LESSON.format(dataset="parity", layers='{ units = 4 }, '
+                                                  '{ kind = "simple_rnn", units = 4 }')
+    with pytest.raises(LessonError, match=r"layers\[1\]'.*needs sequences"):
+        parse_lesson(text, tmp_path / "bad.toml")

@@ -14,7 +14,7 @@ from nnsim.core.perceptron import Perceptron
 
 LESSONS = ["network-types", "activations", "perceptron-and", "perceptron-or", "perceptron-xor",
            "worked-example", "backprop-xor", "moons", "spiral", "digits", "mnist-keras",
-           "cnn-mnist", "rbf-xor", "rbf-circles", "modular-experts"]
+           "cnn-mnist", "rbf-xor", "rbf-circles", "modular-experts", "rnn-parity"]
 
 
 def test_lessons_in_lecture_order():

@@ -44,9 +44,9 @@ def drawn_fraction(widget, background) -> float:
 def test_lecture_types_name_the_lessons():
     assert [(t.letter, t.name) for t in LECTURE_TYPES] == OUTLINE
     assert [t.lesson for t in LECTURE_TYPES] == [
-        "perceptron-and", "backprop-xor", "mnist-keras", "cnn-mnist", "rbf-xor", "rnn-sine",
+        "perceptron-and", "backprop-xor", "mnist-keras", "cnn-mnist", "rbf-xor", "rnn-parity",
         "seq2seq-reverse", "modular-experts"]
-    assert LECTURE_TYPES[5].coming == "comes in a later lesson (rnn-sine)"
+    assert LECTURE_TYPES[5].coming == "comes in a later lesson (rnn-parity)"
     assert LECTURE_TYPES[6].coming == "comes in a later lesson (seq2seq-reverse)"
     assert len({t.diagram for t in LECTURE_TYPES}) == 8
 
@@ -67,7 +67,7 @@ def test_missing_lessons_are_disabled_say_what_comes_and_do_not_emit(page, qtbot
     page.set_available(AVAILABLE)
     chosen = []
     page.lesson_chosen.connect(chosen.append)
-    for letter, coming in (("F", "rnn-sine"), ("G", "seq2seq-reverse")):
+    for letter, coming in (("F", "rnn-parity"), ("G", "seq2seq-reverse")):
         card = card_of(page, letter)
         assert not card.button.isEnabled()
         assert card.note.isVisible() and coming in card.note.text()
@@ -75,14 +75,14 @@ def test_missing_lessons_are_disabled_say_what_comes_and_do_not_emit(page, qtbot
     assert chosen == []
     assert not card_of(page, "A").note.isVisible()
     # a lesson that disappears is disabled too; one that arrives is enabled
-    page.set_available(AVAILABLE - {"cnn-mnist"} | {"rnn-sine"})
+    page.set_available(AVAILABLE - {"cnn-mnist"} | {"rnn-parity"})
     assert not card_of(page, "D").button.isEnabled()
     assert "cnn-mnist" in card_of(page, "D").note.text()
     qtbot.mouseClick(card_of(page, "D").button, Qt.MouseButton.LeftButton)
     assert chosen == []
     with qtbot.waitSignal(page.lesson_chosen, timeout=1000) as blocker:
         qtbot.mouseClick(card_of(page, "F").button, Qt.MouseButton.LeftButton)
-    assert blocker.args == ["rnn-sine"]
+    assert blocker.args == ["rnn-parity"]
 
 
 def test_a_type_without_a_lesson_has_a_disabled_button(qtbot):
