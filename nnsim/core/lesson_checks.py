@@ -34,7 +34,8 @@ from nnsim.core.limits import (
 )
 
 #: Layer kinds a lesson may name; "dense" when a table gives none.
-LAYER_KINDS = ("dense", "conv2d", "max_pooling2d", "flatten", "rbf", "experts", "simple_rnn")
+LAYER_KINDS = ("dense", "conv2d", "max_pooling2d", "flatten", "rbf", "experts", "simple_rnn",
+               "time_distributed")
 
 
 def read_layer(layer: Fields) -> dict[str, Any]:
@@ -59,7 +60,7 @@ def shaped_spec(layer: Fields) -> dict[str, Any]:
     read = _shaped_layer(layer, kind)
     key = "filters" if kind == "conv2d" else "units"
     spec = {"kind": kind, key: read["units"], **read.get("options", {})}
-    if kind in ("conv2d", "simple_rnn"):
+    if kind in ("conv2d", "simple_rnn", "time_distributed"):
         spec["activation"] = read["activation"]
     return spec
 
@@ -92,6 +93,10 @@ def _shaped_layer(layer: Fields, kind: str) -> dict[str, Any]:
                                                    above_low=True)})
     if kind == "experts":
         return dict(units=layer.whole("units", *EXPERTS_RANGE, 2))
+    if kind == "time_distributed":  # a Dense layer applied at every time step
+        return dict(units=layer.whole("units", 1, MAX_UNITS),
+                    activation=layer.get("activation", str, "sigmoid", activation_names()),
+                    options={"bias": layer.get("bias", bool, True)})
     if kind == "simple_rnn":
         return dict(units=layer.whole("units", 1, MAX_UNITS),
                     activation=layer.get("activation", str, "tanh", activation_names()),

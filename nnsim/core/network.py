@@ -171,7 +171,7 @@ class Network:
         """The outputs for a batch of rows (one row is also accepted)."""
         out = self._as_inputs(X)
         if not self.dense_only:
-            return self._chain_forward(out)[0][-1]
+            return self._chain_forward(out)[0][-1].reshape(len(out), -1)
         for layer in self.layers:
             out = layer.activation.function(layer.net(out))
         return out

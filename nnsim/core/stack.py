@@ -24,8 +24,58 @@ from nnsim.core.rnn import SimpleRNN
 Array = np.ndarray
 Shape = tuple[int, ...]
 #: The layer kinds a lesson or session may name; "dense" is the default.
-KINDS = ("dense", "conv2d", "max_pooling2d", "flatten", "rbf", "experts", "simple_rnn")
+KINDS = ("dense", "conv2d", "max_pooling2d", "flatten", "rbf", "experts", "simple_rnn",
+         "time_distributed")
 Layer = Dense | Conv2D | MaxPooling2D | Flatten | RBF | MixtureOfExperts | SimpleRNN
+
+
+class TimeDistributed:
+    """Keras's TimeDistributed(Dense): one Dense layer applied to every time step of
+    (N, T, features) input, e.g. after a SimpleRNN with return_sequences; the per-step
+    outputs of a many-to-many network. The steps are stacked into one batch, so it is the
+    Dense layer's own maths, one matrix product for all steps."""
+
+    kind = "time_distributed"
+
+    def __init__(self, layer: Dense) -> None:
+        self.layer = layer
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.layer.dtype
+
+    def parameters(self) -> list[Array]:
+        return parameters_of(self.layer)
+
+    def initialize(self, seed: int | np.random.Generator | None = None) -> None:
+        self.layer.initialize(seed)
+
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, int]:
+        if len(input_shape) != 2:
+            raise ValueError(f"TimeDistributed needs (time steps, features) per sample, got "
+                             f"{tuple(input_shape)}; put it after a SimpleRNN with "
+                             "return_sequences = true")
+        steps, features = input_shape
+        if features != self.layer.n_in:
+            raise ValueError(f"its Dense layer expects {self.layer.n_in} features per step, "
+                             f"got {features}")
+        return (steps, self.layer.n_out)
+
+    def forward(self, x: Array) -> tuple[Array, tuple]:
+        n, steps, features = np.shape(x)
+        out, cache = forward(self.layer, np.reshape(x, (n * steps, features)))
+        return out.reshape(n, steps, -1), (cache, n, steps)
+
+    def backward(self, grad_out: Array, cache: tuple) -> tuple[Array, list[Array]]:
+        inner, n, steps = cache
+        grad_in, grads = backward(self.layer, np.reshape(grad_out, (n * steps, -1)), inner)
+        return grad_in.reshape(n, steps, -1), grads
+
+    def spec(self) -> dict[str, Any]:
+        return {"kind": self.kind, **self.layer.spec()}
+
+    def copy(self) -> TimeDistributed:
+        return TimeDistributed(self.layer.copy())
 
 
 def kind_of(layer: Any) -> str:
@@ -108,14 +158,15 @@ def chain_gradients(layers: Sequence[Any], x: Array, T: Array, loss: Any
     output delta fused with a Dense softmax or sigmoid where the loss allows, then each
     layer's backward; the first layer computes no input gradient."""
     outs, caches = chain_forward(layers, x)
-    last = layers[-1]
+    last, out = layers[-1], outs[-1].reshape(len(x), -1)  # per-step outputs as one row
     fused = loss.fused_delta(last.activation.name) if isinstance(last, Dense) else None
-    grad = fused(outs[-1], T) if fused is not None else loss.gradient(outs[-1], T)
+    grad = fused(out, T) if fused is not None else loss.gradient(out, T)
+    grad = grad.reshape(outs[-1].shape)
     grads: list[list[Array]] = [[] for _ in layers]
     for i in range(len(layers) - 1, -1, -1):
         grad, grads[i] = backward(layers[i], grad, caches[i], need_input=i > 0,
                                   is_delta=fused is not None and i == len(layers) - 1)
-    return outs[-1], grads
+    return out, grads
 
 
 def pre_activation(layer: Any, out: Array, cache: tuple) -> Array:
@@ -165,6 +216,13 @@ def build_layer(spec: dict[str, Any], input_shape: Shape, rng: np.random.Generat
         return SimpleRNN(int(spec["units"]), spec.get("activation", "tanh"),
                          bool(spec.get("return_sequences", False)),
                          in_features=input_shape[1], seed=rng, dtype=dtype)
+    if kind == "time_distributed":
+        if len(input_shape) != 2:
+            raise ValueError(f"TimeDistributed needs sequences (time steps, features), got "
+                             f"{input_shape}; put it after a SimpleRNN with "
+                             "return_sequences = true")
+        return TimeDistributed(build_layer({**spec, "kind": "dense"}, input_shape[1:], rng,
+                                           initializer, dtype))
     if kind == "experts":
         return MixtureOfExperts(_features(input_shape, "a mixture of experts"),
                                 int(spec.get("units", 2)), seed=rng)
@@ -194,7 +252,8 @@ def parameter_shapes(specs: Sequence[dict[str, Any]], input_shape: Shape) -> lis
     for index, spec in enumerate(specs):
         kind = spec.get("kind", "dense")
         try:
-            if kind in ("conv2d", "max_pooling2d", "flatten", "simple_rnn"):
+            if kind in ("conv2d", "max_pooling2d", "flatten", "simple_rnn",
+                        "time_distributed"):
                 layer = build_layer(spec, shape, np.random.default_rng(0), dtype=np.float32)
                 params = [p.shape for p in parameters_of(layer)]
                 shape = output_shape_of(layer, shape)

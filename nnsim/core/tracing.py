@@ -59,10 +59,10 @@ def backward_trace(network: Network, x: Array, target: Array | float, loss: str 
     if target.ndim == 1 and target.size == network.n_outputs > 1:
         target = target[np.newaxis]  # one row of targets, not n_out class labels
     T = network.as_targets(target, 1)
-    out = forward.layers[-1].out[np.newaxis]
+    out = forward.layers[-1].out.reshape(1, -1)  # per-step outputs as one row
     last = network.layers[-1]
     fused = loss_fn.fused_delta(last.activation.name) if isinstance(last, Dense) else None
-    dE_dout = loss_fn.gradient(out, T)
+    dE_dout = loss_fn.gradient(out, T).reshape((1, *forward.layers[-1].out.shape))
     grad, is_delta = (fused(out, T), True) if fused is not None else (dE_dout, False)
     records: list[LayerBackward] = [None] * len(network.layers)  # type: ignore[list-item]
     for i in range(len(network.layers) - 1, -1, -1):
@@ -111,13 +111,15 @@ class Unrolled:
     """One sample through a recurrent network, step by step: what the unrolled view draws.
 
     ``inputs`` (T, features); ``states`` (T, units) the hidden state after each step;
-    ``output`` the network's output; ``gradient_sizes`` (T,) the length of dE/dnet_t that
-    backpropagation through time brings back to each step (the vanishing gradient)."""
+    ``output`` the network's output; ``deltas`` (T, units) dE/dnet_t, what backpropagation
+    through time brings back to each step; ``gradient_sizes`` (T,) their lengths (the
+    vanishing gradient)."""
 
     inputs: Array
     states: Array
     output: Array
     target: Array
+    deltas: Array
     gradient_sizes: Array
 
 
@@ -142,5 +144,5 @@ def unroll(network: Network, x: Array, target: Array | float, loss: str) -> Unro
     cache = caches[index]
     deltas = rnn.step_deltas(grad, cache)
     return Unrolled(inputs=np.array(cache[0][0]), states=np.array(cache[2][0, 1:]),
-                    output=np.array(outs[-1][0]), target=T[0].copy(),
+                    output=np.array(outs[-1][0]), target=T[0].copy(), deltas=deltas[0].copy(),
                     gradient_sizes=np.linalg.norm(deltas[0], axis=1))

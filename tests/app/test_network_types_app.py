@@ -190,3 +190,16 @@ def test_the_rnn_unrolled_over_time_with_bptts_gradient_per_step(nnsim_app, qtbo
         grad_h = delta @ U.T
     np.testing.assert_allclose(shown.gradient_sizes, sizes[::-1], rtol=1e-6)
     assert f"target: {target:g}" in window.unrolled.caption.text()
+    # Walk BPTT back with the keyboard: each key press is one step further back.
+    view = window.unrolled
+    view.walk.setFocus()
+    assert view.walked_step() is None and not view.focus.isVisible()
+    steps = len(x)
+    for back in range(1, steps + 1):
+        qtbot.keyClick(view.walk, Qt.Key.Key_Right)
+        t = steps - back
+        assert view.walked_step() == t and view.focus.isVisible()
+        assert view.focus.rect().center().x() == t
+        assert f"|delta_{t + 1}| = {sizes[back - 1]:.4g}" in view.walk_text.text()
+    qtbot.keyClick(view.walk, Qt.Key.Key_Home)
+    assert view.walked_step() is None

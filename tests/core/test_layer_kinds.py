@@ -241,3 +241,48 @@ def test_an_rnn_after_a_dense_layer_is_named_at_load_time(tmp_path):
                                                   '{ kind = "simple_rnn", units = 4 }')
     with pytest.raises(LessonError, match=r"layers\[1\]'.*needs sequences"):
         parse_lesson(text, tmp_path / "bad.toml")
+
+
+def test_per_step_outputs_through_time_distributed_dense():
+    """SimpleRNN(return_sequences) -> TimeDistributed(Dense): one output per step, each the
+    Dense layer of that step's state; gradients by central differences; the trace agrees."""
+    from nnsim.core.rnn import SimpleRNN
+    from nnsim.core.stack import TimeDistributed
+
+    rng = np.random.default_rng(12)
+    rnn = SimpleRNN(3, "tanh", return_sequences=True, in_features=1, seed=rng)
+    dense = Dense(3, 1, "sigmoid", seed=rng)
+    network = Network([rnn, TimeDistributed(dense)], input_shape=(5, 1))
+    assert network.shapes == [(5, 3), (5, 1)] and network.n_outputs == 5
+    X = rng.integers(0, 2, (4, 5)).astype(float)
+    Y = (np.cumsum(X, axis=1) % 2)  # running parity: a target per step
+    states = rnn.forward(X[..., None])[0]
+    np.testing.assert_allclose(network.predict(X), dense.forward(states.reshape(-1, 3))
+                               .reshape(4, 5), rtol=1e-12)
+    loss = "binary_crossentropy"
+    for a, n in zip(flat(network.gradients(X, Y, loss)),
+                    numeric_gradients(network, X, Y, loss), strict=True):
+        assert np.abs(a - n).max() < 1e-8
+    trace = network.backward_trace(X[0], Y[0], loss)
+    for a, b in zip(flat(trace.gradients()), flat(network.gradients(X[:1], Y[:1], loss)),
+                    strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+    twin = Network.from_spec(network.spec(), seed=3)
+    twin.set_weights(network.get_weights())
+    np.testing.assert_array_equal(twin.predict(X), network.predict(X))
+
+
+def test_sessions_keep_recurrent_layers(tmp_path: Path):
+    from nnsim.core.rnn import SimpleRNN
+    from nnsim.core.stack import TimeDistributed
+
+    rng = np.random.default_rng(13)
+    network = Network([SimpleRNN(4, "tanh", return_sequences=True, in_features=2, seed=rng),
+                       TimeDistributed(Dense(4, 3, "softmax", seed=rng))], input_shape=(3, 2))
+    session = Session(lesson="x", model_kind="network", architecture=network.spec(),
+                      weights=network.get_weights())
+    back = load_session(save_session(session, tmp_path / "rnn.nnsim"))
+    rebuilt = Network.from_spec(back.architecture)
+    rebuilt.set_weights(back.weights)
+    X = rng.normal(size=(2, 6))
+    np.testing.assert_array_equal(rebuilt.predict(X), network.predict(X))
