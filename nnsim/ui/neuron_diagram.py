@@ -90,7 +90,7 @@ class NeuronDiagram(CanvasWidget):
         s.p.drawEllipse(soma, 30, 26)
         s.node(soma, 9, lighter(SOMA, 0.1), outline=SOMA)
         s.text(QPointF(60, 14), "dendrites", 12, DENDRITE, bold=True)
-        s.text(QPointF(36, 222), "synapses", 12, SYNAPSE, bold=True, width=80)
+        s.text(QPointF(62, 222), "synapses", 12, SYNAPSE, bold=True, width=80)
         s.text(QPointF(150, 160), "cell body (soma)", 12, SOMA, bold=True)
         s.text(QPointF(224, 88), "axon", 12, AXON, bold=True, width=60)
 

@@ -53,19 +53,21 @@ class UnrolledView(QWidget):
         walk_row.addWidget(self.walk, 1)
         layout.addLayout(walk_row)
         layout.addWidget(self.walk_text)
-        self.inputs_plot = self.graphics.addPlot(row=0, col=0, title="input x_t")
+        self.inputs_plot = self.graphics.addPlot(row=0, col=0)
+        self.inputs_plot.hideAxis("left")  # one row: the bits, no scale to read
         self.inputs = pg.ImageItem(axisOrder="row-major")
         self.inputs_plot.addItem(self.inputs)
-        self.states_plot = self.graphics.addPlot(row=1, col=0,
-                                                 title="hidden state h_t (U carries it →)")
+        self.states_plot = self.graphics.addPlot(row=1, col=0)
         self.states = pg.ImageItem(axisOrder="row-major")
         self.states_plot.addItem(self.states)
         self.arrows: list[pg.ArrowItem] = []
         self.focus = pg.QtWidgets.QGraphicsRectItem(0, 0, 1, 1)  # the step BPTT is at
         self.focus.setVisible(False)
         self.states_plot.addItem(self.focus)
-        self.sizes_plot = self.graphics.addPlot(
-            row=2, col=0, title="gradient size |dE/dnet_t| brought back to each step")
+        self.sizes_plot = self.graphics.addPlot(row=2, col=0)
+        self.titles = {self.inputs_plot: "input x_t (orange 1, grey 0)",
+                       self.states_plot: "hidden state h_t, one row per unit (U carries it →)",
+                       self.sizes_plot: "gradient size |dE/dnet_t| brought back to each step"}
         self.sizes = pg.BarGraphItem(x=[0], height=[0], width=0.6)
         self.sizes_plot.addItem(self.sizes)
         for plot in (self.inputs_plot, self.states_plot, self.sizes_plot):
@@ -156,6 +158,8 @@ class UnrolledView(QWidget):
         self.theme = theme
         self.graphics.setBackground(pg.mkColor(theme.background))
         self.sizes.setOpts(brush=pg.mkBrush(palette.POSITIVE))
-        for plot in (self.inputs_plot, self.states_plot, self.sizes_plot):
+        for plot, title in self.titles.items():
+            plot.setTitle(title, color=pg.mkColor(theme.foreground),
+                          size=f"{10 * theme.font_scale:.0f}pt")
             for name in ("left", "bottom"):
                 plot.getAxis(name).setTextPen(pg.mkColor(theme.foreground))
