@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from nnsim.core.activations import activation_names
+from nnsim.core.limits import MAX_LAYERS, MAX_UNITS
 from nnsim.ui.palette import Theme, apply_font_scale
 
-MAX_UNITS = 512
 WARNING = (180, 60, 0)  # a dark orange that reads on light and grey panels
-MAX_HIDDEN_LAYERS = 8
+#: The output layer is the last of MAX_LAYERS (core/limits.py owns the ranges).
+MAX_HIDDEN_LAYERS = MAX_LAYERS - 1
 
 
 def architecture_problems(layers: list[dict]) -> list[str]:

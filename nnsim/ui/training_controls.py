@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnsim.core.limits import LEARNING_RATE_RANGE, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_SEED
 from nnsim.ui.palette import LIGHT, Theme, apply_font_scale
 
 #: Speed slider stops: 1-2-5 steps per second; the last stop (None) is unlimited.
@@ -31,7 +32,6 @@ SPEEDS: tuple[float | None, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 20
                                     10000, None)
 #: Learning-rate spin steps: 1-2-5 per decade from 1e-4 to 10.
 RATE_LADDER = tuple(m * 10.0 ** e for e in range(-4, 2) for m in (1, 2, 5)) + (10.0,)
-MAX_SEED = 2**31 - 1
 
 
 def speed_text(speed: float | None) -> str:
@@ -105,12 +105,12 @@ class TrainingControls(QWidget):
 
         self.learning_rate = LearningRateSpinBox()
         self.learning_rate.setDecimals(4)
-        self.learning_rate.setRange(1e-4, 10.0)
+        self.learning_rate.setRange(*LEARNING_RATE_RANGE)  # what a lesson or session may say
         self.learning_rate.setValue(0.1)
         self.batch_size = QSpinBox()
-        self.batch_size.setRange(1, 65536)
+        self.batch_size.setRange(1, MAX_BATCH_SIZE)
         self.epochs = QSpinBox()
-        self.epochs.setRange(0, 1_000_000)
+        self.epochs.setRange(0, MAX_EPOCHS)  # 0: until stopped
         self.epochs.setSpecialValueText("until stopped")
         self.seed = QSpinBox()
         self.seed.setRange(0, MAX_SEED)
