@@ -328,3 +328,48 @@ def test_a_file_over_256_mb_is_refused_unread(tmp_path):
             "huge.nnsim: the file is 256,000,001 bytes, more than the 256,000,000 bytes an "
             "nnsim session file may have. It was not read.")):
         load_session(path)
+
+
+def _cnn_session_file(tmp_path):
+    from nnsim.core.lessons import load_lesson
+
+    network = load_lesson("cnn-mnist").build_model(784)
+    session = Session("cnn-mnist", "network", network.spec(), network.get_weights())
+    return save_session(session, tmp_path / "s.nnsim"), network
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda spec: spec.update(input_shape=[28, 28, 2]),
+     r"'architecture\.input_shape': \[28, 28, 2\] is not 1 to 3 sizes whose product is the "
+     r"784 inputs"),
+    (lambda spec: spec["layers"].insert(0, {"units": 10}),
+     r"'architecture': layer 1 \(dense\).*maps of shape \(28, 28, 1\); put Flatten before"),
+    (lambda spec: spec["layers"][0].update(kernel_size=29),
+     r"'architecture\.layers\[0\]\.kernel_size': expected a whole number from 1 to 11, got "
+     r"29"),
+    (lambda spec: spec["layers"][0].update(kernel_size=[5, 0]),
+     r"'architecture\.layers\[0\]\.kernel_size'.*not two whole numbers"),
+    (lambda spec: spec["layers"][1].update(pool_size=5),
+     r"'architecture': layer 2 \(max_pooling2d\).*pool does not divide the 26x26 map"),
+    (lambda spec: spec["layers"][0].update(kind="lstm"),
+     r"'architecture\.layers\[0\]\.kind'.*lstm"),
+    (lambda spec: spec["layers"][0].update(filters=100000),
+     r"'architecture\.layers\[0\]\.filters': expected a whole number from 1 to 64, got "
+     r"100000"),
+])
+def test_damaged_architectures_of_other_layer_kinds_are_refused(tmp_path, change, message):
+    path, network = _cnn_session_file(tmp_path)
+    spec = network.spec()
+    change(spec)
+    _rewrite(path, meta={"architecture": spec,
+                         "layers": len(spec["layers"]),
+                         "has_bias": [("kind" not in layer) for layer in spec["layers"]]})
+    with pytest.raises(SessionError, match=message):
+        load_session(path)
+
+
+def test_a_kernel_of_the_wrong_shape_is_refused_before_use(tmp_path):
+    path, _ = _cnn_session_file(tmp_path)
+    _rewrite(path, P0_0=np.zeros((3, 3, 1, 9)))
+    with pytest.raises(SessionError, match=r"P0_0.*\(3, 3, 1, 8\)"):
+        load_session(path)
