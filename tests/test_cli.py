@@ -262,3 +262,18 @@ def test_match_lecture_trains_as_many_updates_as_the_lecture():
     assert run_epochs(lesson, RunOptions(match_lecture=True), 3750, 128) == 1370
     assert run_epochs(lesson, RunOptions(match_lecture=True), 52500, 128) == 100
     assert run_epochs(lesson, RunOptions(), 3750, 128) == 100
+
+
+def test_export_of_a_network_with_other_layer_kinds_says_why_not(capsys, tmp_path):
+    status, out, err = run(capsys, "export", "cnn-mnist", "--to", "keras",
+                           str(tmp_path / "cnn.py"))
+    assert_one_line_error(status, err, "export writes Dense networks",
+                          "conv2d, flatten, max_pooling2d")
+    assert not (tmp_path / "cnn.py").exists() and not (tmp_path / "cnn.npz").exists()
+
+
+def test_run_the_new_network_types_headless(capsys):
+    status, out, err = run(capsys, "run", "rbf-xor")
+    assert status == 0 and "4/4 rows right" in out
+    status, out, err = run(capsys, "run", "network-types")
+    assert status == 0 and "A. Perceptron" in out and "Dendrites" in out
