@@ -17,6 +17,7 @@ from nnsim.core.perceptron import Perceptron
 from nnsim.core.snapshot import Snapshot
 from nnsim.training.control import TrainingControl
 from nnsim.training.worker import TrainerThread
+from nnsim.ui.guard import guarded
 from nnsim.workspace import RunStatus, WorkspaceState
 
 if TYPE_CHECKING:
@@ -47,10 +48,12 @@ class Companion(QObject):
         return state is not None and isinstance(state.model, Perceptron) and \
             "comparison" in state.lesson.panels
 
+    @guarded()
     def _on_opened(self, _state: WorkspaceState) -> None:
         self.stop()
         self.model, self.last = None, None
 
+    @guarded()
     def _on_status(self, status: RunStatus) -> None:
         if not self._wanted():
             return

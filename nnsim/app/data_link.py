@@ -16,6 +16,7 @@ from nnsim.app.messages import warn
 from nnsim.core.datasets import CLOUD_NAMES
 from nnsim.core.errors import DatasetError
 from nnsim.core.lessons import LessonData
+from nnsim.ui.guard import guarded
 from nnsim.workspace import WorkspaceState
 from nnsim.workspace.opening import with_data
 
@@ -85,6 +86,7 @@ class DataLink(QObject):
         self.controller.open_state(new_state)
         return True
 
+    @guarded()
     def _sync_data_menu(self, state: WorkspaceState) -> None:
         w = self.controller.window
         enabled = state.lesson.dataset in CLOUD_NAMES

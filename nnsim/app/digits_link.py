@@ -17,6 +17,7 @@ from nnsim.core.metrics import predicted_classes
 from nnsim.core.network import Network
 from nnsim.core.snapshot import Snapshot
 from nnsim.ui.digit_pad import DigitPad
+from nnsim.ui.guard import guarded
 from nnsim.workspace import Evaluation, RunStatus, WorkspaceState
 from nnsim.workspace.opening import with_model
 
@@ -54,6 +55,7 @@ class DigitsLink(QObject):
     def _kind(self) -> str | None:
         return PAD_KINDS.get(self.controller.network().sizes[0])
 
+    @guarded()
     def _on_opened(self, state: WorkspaceState) -> None:
         """A new model: the pad forgets its row and reads with the right network."""
         self._refresh.stop()
@@ -78,6 +80,7 @@ class DigitsLink(QObject):
         if state.lesson.report == "classification" and state.model_source == "pretrained":
             self.evaluate()
 
+    @guarded()
     def _on_status(self, status: RunStatus) -> None:
         if status is RunStatus.RUNNING and self.controller.views.visible("digits"):
             self._refresh.start()

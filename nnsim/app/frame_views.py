@@ -17,6 +17,7 @@ from nnsim.core.datasets import CLOUD_NAMES
 from nnsim.core.drawing import drawn_network, drawn_values, input_centres
 from nnsim.core.snapshot import Snapshot
 from nnsim.core.tracing import Unrolled, unroll
+from nnsim.ui.guard import guarded
 from nnsim.workspace import Evaluation, RunStatus, Workspace, WorkspaceState
 from nnsim.workspace.state import model_with_weights
 
@@ -47,6 +48,7 @@ class FrameViews(QObject):
 
     # -- a new state ---------------------------------------------------------------------------
 
+    @guarded()
     def _on_opened(self, state: WorkspaceState) -> None:
         w, lesson, data, network = self.window, state.lesson, state.data, state.network
         settings = state.settings
@@ -119,6 +121,7 @@ class FrameViews(QObject):
 
     # -- frames --------------------------------------------------------------------------------
 
+    @guarded()
     def _on_frame(self, snapshot: Snapshot) -> None:
         w = self.window
         for apply in self.frame_filters:
@@ -193,6 +196,7 @@ class FrameViews(QObject):
 
     # -- status, verdicts, evaluation ----------------------------------------------------------
 
+    @guarded()
     def _on_status(self, status: RunStatus) -> None:
         if status.is_active:  # a new run: the last run's verdict no longer holds
             self.window.statusBar().clearMessage()
@@ -207,6 +211,7 @@ class FrameViews(QObject):
             self.window.when_built("comparison", "message", lambda view: view.show_message(text))
         self.window.statusBar().showMessage(text)
 
+    @guarded()
     def _on_evaluation(self, evaluation: Evaluation | None) -> None:
         if evaluation is None:
             self.window.when_built("evaluation", "clear", lambda view: view.clear())

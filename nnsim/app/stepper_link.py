@@ -55,6 +55,7 @@ class StepperLink(QObject):
             return self.controller.window.stepper.handle_key(event)
         return super().eventFilter(watched, event)
 
+    @guarded()
     def _on_opened(self, state: WorkspaceState) -> None:
         self.stepper_input = None
         data, lesson, stepper = state.data, state.lesson, self.controller.window.stepper
@@ -102,6 +103,7 @@ class StepperLink(QObject):
         return network
 
     @Slot()
+    @guarded()
     def refresh_stepper(self) -> None:
         """Recompute the stepper's traces from the current weights and its chosen input."""
         state = self.controller.workspace.state

@@ -133,7 +133,8 @@ class NetworkCanvas(QWidget):
 
         A snapshot of another network (other weight shapes) is not drawn: False.
         """
-        shapes = [(np.shape(w), None if b is None else np.shape(b)) for w, b in snapshot.weights]
+        shapes = [(np.shape(layer[0]), None if layer[1] is None else np.shape(layer[1]))
+                  if len(layer) == 2 else None for layer in snapshot.weights]
         expected = [((i, o), (o,) if b else None)
                     for i, o, b in zip(self._sizes, self._sizes[1:], self._has_bias, strict=False)]
         if shapes != expected:

@@ -203,3 +203,27 @@ def test_the_rnn_unrolled_over_time_with_bptts_gradient_per_step(nnsim_app, qtbo
         assert f"|delta_{t + 1}| = {sizes[back - 1]:.4g}" in view.walk_text.text()
     qtbot.keyClick(view.walk, Qt.Key.Key_Home)
     assert view.walked_step() is None
+
+
+def test_a_failing_view_is_reported_and_the_rest_of_the_window_follows(nnsim_app, qtbot,
+                                                                       monkeypatch):
+    """One view that cannot draw a lesson must not stop the others or the lesson: the error
+    is reported once (status bar), every other view shows the new lesson, training works."""
+    from nnsim.ui import guard
+
+    controller, window = nnsim_app.controller, nnsim_app.window
+    guard.forget_reported_errors()
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("the view broke")
+
+    monkeypatch.setattr(window.unrolled, "set_model", broken)
+    assert controller.load_lesson_safely("rnn-parity")  # no exception out of the open
+    assert [error[2] for error in guard.reported_errors()] == ["RuntimeError"]
+    assert "the view broke" in window.statusBar().currentMessage()
+    assert window.lessons.current_name() == "rnn-parity"
+    assert window.windowTitle() == f"nnsim: {controller.lesson.title}"
+    monkeypatch.undo()
+    guard.forget_reported_errors()
+    assert controller.load_lesson_safely("rnn-parity")
+    check_views_show(nnsim_app, "rnn-parity")
