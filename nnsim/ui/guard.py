@@ -47,12 +47,17 @@ def _report(owner: object, method: str, error: BaseException) -> None:
     try:
         print("nnsim: " + message, file=sys.stderr)
         traceback.print_exception(type(error), error, error.__traceback__, file=sys.stderr)
-        for reference in list(_listeners):
-            listener = reference()
-            if listener is not None:
-                listener(message)
     except Exception:  # noqa: BLE001 - reporting must never raise back into Qt
         pass
+    for reference in list(_listeners):
+        listener = reference()
+        if listener is None:
+            _listeners.remove(reference)
+            continue
+        try:  # one closed window's listener must not silence the open one's
+            listener(message)
+        except Exception:  # noqa: BLE001 - reporting must never raise back into Qt
+            pass
 
 
 def guarded(default: Any = None) -> Callable[[F], F]:
