@@ -152,21 +152,27 @@ def chain_forward(layers: Sequence[Any], x: Array) -> tuple[list[Array], list[tu
     return outs, caches
 
 
+def output_gradient(last: Any, out: Array, T: Array, loss: Any) -> tuple[Array, bool]:
+    """(gradient at the last layer's output, shaped as ``out``; whether it is already the
+    fused dE/dnet of a Dense softmax or sigmoid). Per-step outputs meet the loss as one row."""
+    row = out.reshape(len(out), -1)
+    fused = loss.fused_delta(last.activation.name) if isinstance(last, Dense) else None
+    grad = fused(row, T) if fused is not None else loss.gradient(row, T)
+    return grad.reshape(out.shape), fused is not None
+
+
 def chain_gradients(layers: Sequence[Any], x: Array, T: Array, loss: Any
                     ) -> tuple[Array, list[list[Array]]]:
     """(outputs, grads per layer in ``parameters_of`` order) of ``loss`` against ``T``: the
     output delta fused with a Dense softmax or sigmoid where the loss allows, then each
     layer's backward; the first layer computes no input gradient."""
     outs, caches = chain_forward(layers, x)
-    last, out = layers[-1], outs[-1].reshape(len(x), -1)  # per-step outputs as one row
-    fused = loss.fused_delta(last.activation.name) if isinstance(last, Dense) else None
-    grad = fused(out, T) if fused is not None else loss.gradient(out, T)
-    grad = grad.reshape(outs[-1].shape)
+    grad, is_delta = output_gradient(layers[-1], outs[-1], T, loss)
     grads: list[list[Array]] = [[] for _ in layers]
     for i in range(len(layers) - 1, -1, -1):
         grad, grads[i] = backward(layers[i], grad, caches[i], need_input=i > 0,
-                                  is_delta=fused is not None and i == len(layers) - 1)
-    return out, grads
+                                  is_delta=is_delta and i == len(layers) - 1)
+    return outs[-1].reshape(len(x), -1), grads
 
 
 def pre_activation(layer: Any, out: Array, cache: tuple) -> Array:

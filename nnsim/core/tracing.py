@@ -16,7 +16,7 @@ from nnsim.core.layers import Dense
 from nnsim.core.losses import get_loss
 from nnsim.core.stack import backward as layer_backward
 from nnsim.core.stack import forward as layer_forward
-from nnsim.core.stack import pre_activation
+from nnsim.core.stack import output_gradient, pre_activation
 from nnsim.core.traces import BackwardTrace, ForwardTrace, LayerBackward, LayerForward, as_row
 
 if TYPE_CHECKING:
@@ -60,10 +60,9 @@ def backward_trace(network: Network, x: Array, target: Array | float, loss: str 
         target = target[np.newaxis]  # one row of targets, not n_out class labels
     T = network.as_targets(target, 1)
     out = forward.layers[-1].out.reshape(1, -1)  # per-step outputs as one row
-    last = network.layers[-1]
-    fused = loss_fn.fused_delta(last.activation.name) if isinstance(last, Dense) else None
-    dE_dout = loss_fn.gradient(out, T).reshape((1, *forward.layers[-1].out.shape))
-    grad, is_delta = (fused(out, T), True) if fused is not None else (dE_dout, False)
+    grad, is_delta = output_gradient(network.layers[-1], forward.layers[-1].out[np.newaxis],
+                                     T, loss_fn)
+    dE_dout = loss_fn.gradient(out, T).reshape(grad.shape) if is_delta else grad
     records: list[LayerBackward] = [None] * len(network.layers)  # type: ignore[list-item]
     for i in range(len(network.layers) - 1, -1, -1):
         layer, record = network.layers[i], forward.layers[i]
@@ -134,12 +133,10 @@ def unroll(network: Network, x: Array, target: Array | float, loss: str) -> Unro
     outs, caches = chain_forward(network.layers, rows.reshape((1, *network.input_shape)))
     loss_fn = get_loss(loss)
     T = network.as_targets(np.atleast_1d(np.asarray(target)), 1)
-    last = network.layers[-1]
-    fused = loss_fn.fused_delta(last.activation.name) if isinstance(last, Dense) else None
-    grad = fused(outs[-1], T) if fused is not None else loss_fn.gradient(outs[-1], T)
+    grad, is_delta = output_gradient(network.layers[-1], outs[-1], T, loss_fn)
     for j in range(len(network.layers) - 1, index, -1):
         grad, _ = layer_backward(network.layers[j], grad, caches[j],
-                                 is_delta=fused is not None and j == len(network.layers) - 1)
+                                 is_delta=is_delta and j == len(network.layers) - 1)
     rnn = network.layers[index]
     cache = caches[index]
     deltas = rnn.step_deltas(grad, cache)

@@ -17,6 +17,7 @@ from nnsim.core.network import Network
 from nnsim.core.optimizers import SGD
 from nnsim.core.rbf import RBF
 from nnsim.core.session import Session, load_session, save_session
+from tests.core.test_gradients import numeric_gradients
 
 CE = "categorical_crossentropy"
 
@@ -27,23 +28,6 @@ def small_cnn(seed: int = 0) -> Network:
                     MaxPooling2D(2), Conv2D(3, 2, strides=1, activation="sigmoid",
                                             in_channels=2, seed=rng),
                     Flatten(), Dense(12, 3, "softmax", seed=rng)], input_shape=(6, 6, 1))
-
-
-def numeric_gradients(network: Network, X: np.ndarray, y: np.ndarray, loss: str,
-                      eps: float = 1e-6) -> list[np.ndarray]:
-    grads = []
-    for param in network.parameters():
-        numeric = np.zeros_like(param)
-        for index in np.ndindex(param.shape):
-            keep = param[index]
-            param[index] = keep + eps
-            up = network.loss(X, y, loss)
-            param[index] = keep - eps
-            down = network.loss(X, y, loss)
-            param[index] = keep
-            numeric[index] = (up - down) / (2 * eps)
-        grads.append(numeric)
-    return grads
 
 
 def flat(grads) -> list[np.ndarray]:
