@@ -17,9 +17,20 @@ im2col product, the kernel's gradient product and the dense layer's three produc
 im2col columns laid out once before timing); the NumPy loop and scikit-learn show "-" there
 (scikit-learn has no convolution).
 
+The recurrent rows, in float64 as nnsim's recurrent layers compute: ``rnn`` is the rnn-parity
+network, SimpleRNN(16, tanh) over 6 steps of 1 feature -> Dense(1, sigmoid) with binary
+cross-entropy, batch 8, 600 bit strings; ``seq2seq`` is the encoder-decoder (SimpleRNN(32)
+encoder whose last state starts a SimpleRNN(32) decoder fed the previous true symbol, Dense
+softmax over 5 symbols, cross-entropy averaged over every step), batch 32, 2,000 strings of 4
+digits to reverse. nnsim (``Network.run_epoch``; ``Seq2Seq.train_step``), a hand-written NumPy
+loop of the rnn row (time-major, in place), PyTorch (``nn.RNN`` + ``nn.Linear``, float64) and
+GEMM-only (the batched input projections x @ W, the per-step h @ U forward and delta @ U^T
+backward, the weight gradients and the dense layers' products, on stand-in arrays).
+
     python bench/train_bench.py                       # every row, 5 repeats
     python bench/train_bench.py --rows digits,mnist --repeats 3
     python bench/train_bench.py --rows cnn --repeats 3
+    python bench/train_bench.py --rows rnn,seq2seq --repeats 3
 
 Every library gets one BLAS thread (threadpoolctl, torch.set_num_threads(1)). PyTorch is
 optional: the row shows "-" without it. This is a benchmark, not a test: numbers depend on the
@@ -56,6 +67,9 @@ from nnsim.core.layers import Dense
 from nnsim.core.losses import get_loss
 from nnsim.core.network import Network
 from nnsim.core.optimizers import SGD
+from nnsim.core.rnn import SimpleRNN
+from nnsim.core.seq2seq import Seq2Seq
+from nnsim.core.sequences import reverse_digits
 
 DTYPE = np.float32
 PEER_ORDER = ("nnsim", "loop", "sklearn", "torch", "gemm")
@@ -73,7 +87,7 @@ class Row:
     batch_size: int
     epochs: int  # epochs per timed repetition
     learning_rate: float
-    kind: str = "mlp"  # "mlp": Dense layers of ``sizes``; "cnn": the cnn-mnist network
+    kind: str = "mlp"  # "mlp": Dense layers of ``sizes``; "cnn", "rnn", "seq2seq": below
 
 
 #: The cnn row's network: 28x28x1 images, 8 filters 3x3 (valid: 26x26 maps), 2x2 pooling
@@ -81,6 +95,13 @@ class Row:
 CNN_IMAGE, CNN_FILTERS, CNN_KERNEL, CNN_POOL = 28, 8, 3, 2
 CNN_MAP = CNN_IMAGE - CNN_KERNEL + 1
 CNN_FLAT = (CNN_MAP // CNN_POOL) ** 2 * CNN_FILTERS
+
+#: The recurrent rows compute in float64 (nnsim's SimpleRNN and Seq2Seq default). The rnn row:
+#: bit strings of 6 steps x 1 feature, 16 tanh units. The seq2seq row: 4 digits of 5 symbols
+#: (the decoder reads 6: the start symbol too), 32 units in the encoder and the decoder.
+RNN_DTYPE = np.float64
+RNN_STEPS = 6
+S2S_VOCABULARY, S2S_LENGTH = 5, 4
 
 
 ROWS = {
@@ -91,11 +112,23 @@ ROWS = {
                  (784, 256, 128, 10), 60_000, 128, 1, 0.01),
     "cnn": Row("cnn-mnist Conv2D(8, 3x3, relu) + MaxPool 2 + Dense 10, batch 32, 5,000 images",
                (784, CNN_FLAT, 10), 5_000, 32, 2, 0.05, kind="cnn"),
+    "rnn": Row("rnn-parity SimpleRNN(16, tanh) + Dense(1, sigmoid), 6 steps, batch 8, "
+               "600 strings", (1, 16, 1), 600, 8, 10, 0.03, kind="rnn"),
+    "seq2seq": Row("seq2seq SimpleRNN(32) encoder + decoder + Dense(5, softmax), 4 steps, "
+                   "batch 32, 2,000 strings", (S2S_VOCABULARY, 32, S2S_VOCABULARY), 2_000, 32,
+                   4, 0.1, kind="seq2seq"),
 }
 
 
 def make_data(row: Row) -> tuple[np.ndarray, np.ndarray]:
-    """The row's inputs (float32) and integer class labels."""
+    """The row's inputs (float32; float64 bits for rnn) and integer class labels (seq2seq:
+    source and target digit strings)."""
+    if row.kind == "rnn":  # the rnn-parity lesson's data: (600, 6) bits, parity labels
+        parity = load_dataset("parity", n_samples=row.n_rows, steps=RNN_STEPS, seed=0)
+        return np.array(parity.X, dtype=RNN_DTYPE), parity.y
+    if row.kind == "seq2seq":
+        return reverse_digits(row.n_rows, length=S2S_LENGTH, vocabulary=S2S_VOCABULARY,
+                              seed=0)
     if row.kind == "cnn":  # the bundled sample: 5,000 images as rows of 784 pixels in 0..1
         mnist = load_dataset("mnist")
         X = np.array(mnist.X.reshape(len(mnist.X), -1)[:row.n_rows], dtype=DTYPE)  # writable
@@ -116,8 +149,9 @@ def make_data(row: Row) -> tuple[np.ndarray, np.ndarray]:
 
 def nnsim_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
     """Network.fit, as the headless runner calls it (shuffled mini-batches, float32)."""
-    if row.kind == "cnn":
-        return nnsim_cnn_trainer(row, X, y)
+    if row.kind != "mlp":
+        return {"cnn": nnsim_cnn_trainer, "rnn": nnsim_rnn_trainer,
+                "seq2seq": nnsim_seq2seq_trainer}[row.kind](row, X, y)
     n_layers = len(row.sizes) - 1
     multi = row.sizes[-1] > 1
     activations = ["sigmoid"] * (n_layers - 1) + ["softmax" if multi else "sigmoid"]
@@ -152,6 +186,40 @@ def nnsim_cnn_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int],
     return train
 
 
+def nnsim_rnn_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
+    """The rnn-parity network, one ``run_epoch`` per epoch on targets prepared once; plain SGD
+    (the lesson adds momentum 0.9)."""
+    rng = np.random.default_rng(0)
+    units = row.sizes[1]
+    network = Network([
+        SimpleRNN(units, "tanh", in_features=row.sizes[0], seed=rng, dtype=RNN_DTYPE),
+        Dense(units, row.sizes[-1], "sigmoid", initializer="glorot_uniform", seed=rng,
+              dtype=RNN_DTYPE),
+    ], input_shape=(RNN_STEPS, row.sizes[0]))
+    T = network.as_targets(y, len(X))
+    optimizer, loss = SGD(row.learning_rate), get_loss("binary_crossentropy")
+
+    def train(epochs: int) -> None:
+        for _ in range(epochs):
+            network.run_epoch(X, T, row.batch_size, optimizer, loss, rng)
+    return train
+
+
+def nnsim_seq2seq_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
+    """``Seq2Seq.train_step`` on shuffled batches of (source, target) digit strings."""
+    model = Seq2Seq(vocabulary=S2S_VOCABULARY, units=row.sizes[1], seed=0)
+    optimizer, rng = SGD(row.learning_rate), np.random.default_rng(0)
+    n, batch = len(X), row.batch_size
+
+    def train(epochs: int) -> None:
+        for _ in range(epochs):
+            order = rng.permutation(n)
+            for start in range(0, n, batch):
+                index = order[start:start + batch]
+                model.train_step(X[index], y[index], optimizer)
+    return train
+
+
 def sklearn_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None] | None:
     """MLPClassifier, one partial_fit per epoch (plain SGD: no momentum, no L2)."""
     if row.kind != "mlp":
@@ -176,8 +244,9 @@ def sklearn_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], N
 def torch_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
     """A careful PyTorch loop: randperm, index the batch, forward, loss, backward, SGD step."""
     torch.manual_seed(0)
-    if row.kind == "cnn":
-        return torch_cnn_trainer(row, X, y)
+    if row.kind != "mlp":
+        return {"cnn": torch_cnn_trainer, "rnn": torch_rnn_trainer,
+                "seq2seq": torch_seq2seq_trainer}[row.kind](row, X, y)
     layers: list = []
     for i, (n_in, n_out) in enumerate(zip(row.sizes, row.sizes[1:], strict=False)):
         layers.append(torch.nn.Linear(n_in, n_out))
@@ -225,11 +294,74 @@ def torch_cnn_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int],
     return _torch_loop(model, loss_fn, optimizer, X_t, y_t, row.batch_size)
 
 
+def torch_rnn_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
+    """The rnn row in PyTorch, float64: ``nn.RNN`` (tanh, batch_first) and ``nn.Linear`` on
+    its last state, ``BCEWithLogitsLoss`` (the sigmoid and the cross-entropy in one), plain
+    SGD; the same loop as above."""
+    n_in, units, n_out = row.sizes
+
+    class LastState(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.rnn = torch.nn.RNN(n_in, units, nonlinearity="tanh", batch_first=True)
+            self.linear = torch.nn.Linear(units, n_out)
+
+        def forward(self, x):
+            _, last = self.rnn(x)  # (1, N, units): the last step's state
+            return self.linear(last[0])
+
+    model = LastState().double()
+    optimizer = torch.optim.SGD(model.parameters(), lr=row.learning_rate)
+    X_t = torch.from_numpy(X).reshape(-1, RNN_STEPS, n_in)
+    y_t = torch.from_numpy(y.astype(RNN_DTYPE)).reshape(-1, 1)
+    return _torch_loop(model, torch.nn.BCEWithLogitsLoss(), optimizer, X_t, y_t,
+                       row.batch_size)
+
+
+def torch_seq2seq_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
+    """The seq2seq row in PyTorch, float64: one-hot source into an ``nn.RNN`` encoder whose
+    last state starts an ``nn.RNN`` decoder reading the start symbol, then the previous true
+    symbol (teacher forcing, one-hot of 6); ``nn.Linear`` logits at every step and
+    ``CrossEntropyLoss`` averaged over all of them; plain SGD. The one-hot inputs are built
+    per batch inside the model, as nnsim's ``train_step`` builds its own."""
+    vocabulary, units = S2S_VOCABULARY, row.sizes[1]
+    one_hot = torch.nn.functional.one_hot
+
+    class EncoderDecoder(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = torch.nn.RNN(vocabulary, units, batch_first=True)
+            self.decoder = torch.nn.RNN(vocabulary + 1, units, batch_first=True)
+            self.output = torch.nn.Linear(units, vocabulary)
+
+        def forward(self, pairs):  # (N, 2, T): source and target strings
+            source, target = pairs[:, 0], pairs[:, 1]
+            previous = torch.full_like(target, vocabulary)  # the start symbol first
+            previous[:, 1:] = target[:, :-1]
+            _, state = self.encoder(one_hot(source, vocabulary).to(torch.float64))
+            hidden, _ = self.decoder(one_hot(previous, vocabulary + 1).to(torch.float64),
+                                     state)
+            return self.output(hidden)  # (N, T, vocabulary) logits
+
+    model = EncoderDecoder().double()
+    cross_entropy = torch.nn.CrossEntropyLoss()
+
+    def loss_fn(logits, target):
+        return cross_entropy(logits.reshape(-1, vocabulary), target.reshape(-1))
+
+    optimizer = torch.optim.SGD(model.parameters(), lr=row.learning_rate)
+    pairs = torch.from_numpy(np.stack([X, y], axis=1).astype(np.int64))
+    return _torch_loop(model, loss_fn, optimizer, pairs, torch.from_numpy(y.astype(np.int64)),
+                       row.batch_size)
+
+
 def loop_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None] | None:
     """The same training as a hand-written NumPy loop, all layers unrolled by hand, no
     framework: what nnsim's general engine (any layers, activations, losses) costs over it."""
+    if row.kind == "rnn":
+        return loop_rnn_trainer(row, X, y)
     if row.kind != "mlp":
-        return None  # no hand loop for the convolutional row
+        return None  # no hand loop for the convolutional and seq2seq rows
     rng = np.random.default_rng(0)
     sizes, multi = row.sizes, row.sizes[-1] > 1
     weights = [rng.uniform(-1, 1, (a, b)).astype(DTYPE) * DTYPE(np.sqrt(6 / (a + b)))
@@ -274,10 +406,82 @@ def loop_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None
     return train
 
 
+def loop_rnn_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
+    """The rnn row by hand: time-major buffers allocated once with every per-step view taken
+    once, so a time step costs 3 NumPy calls forward (h_t = tanh(h_{t-1} @ U + xW_t + b) in
+    place) and 2 backward (delta_t = (delta_{t+1} @ U^T) * (1 - h_t^2), the slopes of every
+    step in one pass). The output delta is scaled by -lr / batch at once, so each "gradient" is
+    the SGD update (as nnsim's Dense path does). Same initial weight scheme as nnsim's layers."""
+    rng = np.random.default_rng(0)
+    features, units, n_out = row.sizes
+    steps, n, batch = RNN_STEPS, len(X), row.batch_size
+    W = rng.uniform(-1, 1, (features, units)) * np.sqrt(6 / (features + units))
+    q, r = np.linalg.qr(rng.normal(size=(units, units)))
+    U, b = q * np.sign(np.diag(r)), np.zeros(units)
+    V = rng.uniform(-1, 1, (units, n_out)) * np.sqrt(6 / (units + n_out))
+    c, U_T, V_T = np.zeros(n_out), U.T, V.T   # transposed views follow the in-place updates
+    targets = y.astype(RNN_DTYPE).reshape(-1, 1)
+    sequences = X.reshape(n, steps, features)
+    outputs = np.empty((n, n_out))  # every batch's outputs, for the epoch's loss, as nnsim
+
+    def buffers(size: int) -> dict:
+        x = np.empty((steps, size, features))
+        states = np.zeros((steps + 1, size, units))  # states[0] = h_0 = 0, never written
+        projected, deltas = np.empty((steps, size, units)), np.empty((steps, size, units))
+        slopes = np.empty((steps, size, units))
+        return {"x": x, "states": states, "projected": projected, "slopes": slopes,
+                "h": list(states), "p": list(projected), "d": list(deltas), "s": list(slopes),
+                "flat_x_T": x.reshape(-1, features).T, "flat_d": deltas.reshape(-1, units),
+                "flat_h_T": states[:-1].reshape(-1, units).T, "after": states[1:]}
+    per_size = {size: buffers(size) for size in {batch, n % batch or batch}}
+    scale = -row.learning_rate / n_out  # binary cross-entropy: a mean over every output
+
+    def train(epochs: int) -> None:
+        for _ in range(epochs):
+            order = rng.permutation(n)
+            time_major = np.ascontiguousarray(sequences[order].transpose(1, 0, 2))
+            T = targets[order]
+            for start in range(0, n, batch):
+                stop = min(start + batch, n)
+                buf = per_size[stop - start]
+                h, p, d, s = buf["h"], buf["p"], buf["d"], buf["s"]
+                np.copyto(buf["x"], time_major[:, start:stop])
+                np.matmul(buf["x"], W, out=buf["projected"])
+                np.add(buf["projected"], b, out=buf["projected"])  # (a closure: no +=)
+                for t in range(steps):                      # forward: 3 calls a step
+                    np.dot(h[t], U, out=h[t + 1])
+                    h[t + 1] += p[t]
+                    np.tanh(h[t + 1], out=h[t + 1])
+                last = h[steps]
+                out = np.dot(last, V)
+                np.add(out, c, out=out)
+                out *= 0.5                                  # sigmoid in place
+                np.tanh(out, out=out)
+                out *= 0.5
+                out += 0.5
+                outputs[start:stop] = out
+                delta = out - T[start:stop]                 # fused cross-entropy delta
+                delta *= scale / len(delta)
+                grad_last = np.dot(delta, V_T)              # before V changes
+                np.add(V, np.dot(last.T, delta), out=V)
+                np.add(c, np.add.reduce(delta, axis=0), out=c)
+                np.multiply(buf["after"], buf["after"], out=buf["slopes"])  # 1 - h^2, all
+                np.subtract(1.0, buf["slopes"], out=buf["slopes"])
+                np.multiply(grad_last, s[steps - 1], out=d[steps - 1])
+                for t in range(steps - 2, -1, -1):          # backward: 2 calls a step
+                    np.dot(d[t + 1], U_T, out=d[t])
+                    d[t] *= s[t]
+                np.add(W, np.dot(buf["flat_x_T"], buf["flat_d"]), out=W)
+                np.add(U, np.dot(buf["flat_h_T"], buf["flat_d"]), out=U)
+                np.add(b, np.add.reduce(buf["flat_d"], axis=0), out=b)
+    return train
+
+
 def gemm_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
     """Only the epoch's matrix multiplications, into preallocated outputs: the floor."""
-    if row.kind == "cnn":
-        return gemm_cnn_trainer(row, X, y)
+    if row.kind != "mlp":
+        return {"cnn": gemm_cnn_trainer, "rnn": gemm_rnn_trainer,
+                "seq2seq": gemm_seq2seq_trainer}[row.kind](row, X, y)
     rng = np.random.default_rng(0)
     sizes = row.sizes
     weights = [rng.standard_normal((a, b)).astype(DTYPE) * DTYPE(0.1)
@@ -339,6 +543,94 @@ def gemm_cnn_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], 
                 np.dot(buf["pooled"].T, delta, out=grad_weights)            # dense dW
                 np.dot(delta, weights.T, out=buf["pooled_grad"])            # dense dX
                 np.dot(cols.T, buf["map_delta"], out=grad_kernel)           # kernel's gradient
+    return train
+
+
+class _RecurrentProducts:
+    """One recurrent layer's products for a batch, into preallocated outputs, on stand-in
+    arrays: forward the input projection (B*T, F) @ (F, H) and T products (B, H) @ (H, H);
+    backward T products delta_t @ U^T and the weight gradients x^T @ deltas and
+    states^T @ deltas, (F or H, B*T) @ (B*T, H). No input gradient (it is the first layer or
+    reads one-hot symbols); time-major, so every step's slice is contiguous."""
+
+    def __init__(self, rng: np.random.Generator, batch: int, steps: int, features: int,
+                 units: int) -> None:
+        def normal(*shape: int) -> np.ndarray:
+            return rng.standard_normal(shape) * 0.1
+        self.steps = steps
+        self.W, self.U = normal(features, units), normal(units, units)
+        self.x = normal(steps * batch, features)
+        self.projected = np.empty((steps * batch, units))
+        self.states = normal(steps + 1, batch, units)   # read by the products, never written
+        self.nets = np.empty((steps, batch, units))
+        self.deltas = normal(steps, batch, units)
+        self.carried = np.empty((batch, units))
+        self.grad_W, self.grad_U = np.empty_like(self.W), np.empty_like(self.U)
+
+    def forward(self) -> np.ndarray:
+        np.dot(self.x, self.W, out=self.projected)
+        for t in range(self.steps):
+            np.dot(self.states[t], self.U, out=self.nets[t])
+        return self.states[1:].reshape(-1, self.U.shape[0])  # every step's state
+
+    def backward(self) -> None:
+        U_T, flat = self.U.T, self.deltas.reshape(-1, self.U.shape[0])
+        for t in range(self.steps - 1, -1, -1):
+            np.dot(self.deltas[t], U_T, out=self.carried)
+        np.dot(self.x.T, flat, out=self.grad_W)
+        np.dot(self.states[:-1].reshape(-1, self.U.shape[0]).T, flat, out=self.grad_U)
+
+
+def gemm_rnn_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
+    """The rnn row's products alone, per batch: the SimpleRNN's (``_RecurrentProducts``) and
+    the dense layer's forward (B, 16) @ (16, 1), weight gradient and input gradient."""
+    rng = np.random.default_rng(0)
+    n_in, units, n_out = row.sizes
+    n, batch = len(X), row.batch_size
+    dense = rng.standard_normal((units, n_out)) * 0.1
+    grad_dense = np.empty_like(dense)
+    per_size = {b: (_RecurrentProducts(rng, b, RNN_STEPS, n_in, units), np.empty((b, n_out)),
+                    np.empty((b, units))) for b in {batch, n % batch or batch}}
+
+    def train(epochs: int) -> None:
+        for _ in range(epochs):
+            for start in range(0, n, batch):
+                recurrent, out, grad_last = per_size[min(batch, n - start)]
+                recurrent.forward()
+                last = recurrent.states[-1]
+                np.dot(last, dense, out=out)
+                np.dot(last.T, out, out=grad_dense)
+                np.dot(out, dense.T, out=grad_last)
+                recurrent.backward()
+    return train
+
+
+def gemm_seq2seq_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
+    """The seq2seq row's products alone, per batch: the encoder's and the decoder's
+    (``_RecurrentProducts``) and the output layer's forward (B*T, 32) @ (32, 5), weight
+    gradient (32, B*T) @ (B*T, 5) and gradient into the decoder's states (B*T, 5) @ (5, 32)."""
+    rng = np.random.default_rng(0)
+    units, n, batch = row.sizes[1], len(X), row.batch_size
+    dense = rng.standard_normal((units, S2S_VOCABULARY)) * 0.1
+    grad_dense = np.empty_like(dense)
+
+    def buffers(b: int) -> tuple:
+        return (_RecurrentProducts(rng, b, S2S_LENGTH, S2S_VOCABULARY, units),
+                _RecurrentProducts(rng, b, S2S_LENGTH, S2S_VOCABULARY + 1, units),
+                np.empty((b * S2S_LENGTH, S2S_VOCABULARY)), np.empty((b * S2S_LENGTH, units)))
+    per_size = {b: buffers(b) for b in {batch, n % batch or batch}}
+
+    def train(epochs: int) -> None:
+        for _ in range(epochs):
+            for start in range(0, n, batch):
+                encoder, decoder, logits, grad_hidden = per_size[min(batch, n - start)]
+                encoder.forward()
+                hidden = decoder.forward()
+                np.dot(hidden, dense, out=logits)
+                np.dot(hidden.T, logits, out=grad_dense)
+                np.dot(logits, dense.T, out=grad_hidden)
+                decoder.backward()
+                encoder.backward()
     return train
 
 
@@ -430,7 +722,9 @@ def main(argv: list[str] | None = None) -> int:
     if torch:
         torch.set_num_threads(1)
     with threadpool_limits(limits=1):
-        print(f"float32, 1 BLAS thread, {args.repeats} interleaved repeats. Times: median "
+        recurrent = any(ROWS[name].kind in ("rnn", "seq2seq") for name in rows)
+        floats = "float32 (rnn, seq2seq: float64)" if recurrent else "float32"
+        print(f"{floats}, 1 BLAS thread, {args.repeats} interleaved repeats. Times: median "
               "seconds per epoch. Ratios nnsim/peer: median of the per-repeat ratios.\n")
         results = []
         for name in rows:

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from nnsim.core.checkpoints import Checkpoints
 from nnsim.core.history import History
 from nnsim.core.lessons import Lesson, LessonData
 from nnsim.core.network import Network
@@ -48,6 +49,9 @@ class WorkspaceState:
     probe_index: int = 0
     cloud_options: dict[str, Any] = field(default_factory=dict)
     model_source: str = "lesson"
+    timeline: Checkpoints = field(default_factory=Checkpoints)
+    """The run's weights by epoch (``Network.get_weights()`` form; epochs counted as
+    ``history`` counts them), for scrubbing, replay and exported animations."""
 
     @property
     def network(self) -> Network:
