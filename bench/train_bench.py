@@ -19,10 +19,11 @@ im2col columns laid out once before timing); the NumPy loop and scikit-learn sho
 
 The recurrent rows, in float64 as nnsim's recurrent layers compute: ``rnn`` is the rnn-parity
 network, SimpleRNN(16, tanh) over 6 steps of 1 feature -> Dense(1, sigmoid) with binary
-cross-entropy, batch 8, 600 bit strings; ``seq2seq`` is the encoder-decoder (SimpleRNN(32)
-encoder whose last state starts a SimpleRNN(32) decoder fed the previous true symbol, Dense
-softmax over 5 symbols, cross-entropy averaged over every step), batch 32, 2,000 strings of 4
-digits to reverse. nnsim (``Network.run_epoch``; ``Seq2Seq.train_step``), a hand-written NumPy
+cross-entropy, batch 8, 600 bit strings; ``seq2seq`` is the seq2seq-reverse lesson's
+encoder-decoder (SimpleRNN(32) encoder whose last state starts a SimpleRNN(32) decoder fed the
+previous true symbol, Dense softmax over 6 symbols at each of 5 steps), batch 32, its 2,900
+training sequences of 3 to 5 digits padded by the end symbol. nnsim (``Network.run_epoch``
+for both), a hand-written NumPy
 loop of the rnn row (time-major, in place), PyTorch (``nn.RNN`` + ``nn.Linear``, float64) and
 GEMM-only (the batched input projections x @ W, the per-step h @ U forward and delta @ U^T
 backward, the weight gradients and the dense layers' products, on stand-in arrays).
@@ -68,7 +69,7 @@ from nnsim.core.losses import get_loss
 from nnsim.core.network import Network
 from nnsim.core.optimizers import SGD
 from nnsim.core.rnn import SimpleRNN
-from nnsim.core.seq2seq import Seq2Seq
+from nnsim.core.seq2seq import EncoderDecoder
 from nnsim.core.sequences import reverse_digits
 
 DTYPE = np.float32
@@ -96,12 +97,13 @@ CNN_IMAGE, CNN_FILTERS, CNN_KERNEL, CNN_POOL = 28, 8, 3, 2
 CNN_MAP = CNN_IMAGE - CNN_KERNEL + 1
 CNN_FLAT = (CNN_MAP // CNN_POOL) ** 2 * CNN_FILTERS
 
-#: The recurrent rows compute in float64 (nnsim's SimpleRNN and Seq2Seq default). The rnn row:
-#: bit strings of 6 steps x 1 feature, 16 tanh units. The seq2seq row: 4 digits of 5 symbols
-#: (the decoder reads 6: the start symbol too), 32 units in the encoder and the decoder.
+#: The recurrent rows compute in float64 (nnsim's SimpleRNN and EncoderDecoder default). The
+#: rnn row: bit strings of 6 steps x 1 feature, 16 tanh units. The seq2seq row: the
+#: seq2seq-reverse lesson's, 3 to 5 digits 0..4 padded to 5 steps by the end symbol, so 6
+#: symbols (the decoder reads 7: the start symbol too), 32 units in the encoder and decoder.
 RNN_DTYPE = np.float64
 RNN_STEPS = 6
-S2S_VOCABULARY, S2S_LENGTH = 5, 4
+S2S_DIGITS, S2S_VOCABULARY, S2S_LENGTH = 5, 6, 5
 
 
 ROWS = {
@@ -114,9 +116,9 @@ ROWS = {
                (784, CNN_FLAT, 10), 5_000, 32, 2, 0.05, kind="cnn"),
     "rnn": Row("rnn-parity SimpleRNN(16, tanh) + Dense(1, sigmoid), 6 steps, batch 8, "
                "600 strings", (1, 16, 1), 600, 8, 10, 0.03, kind="rnn"),
-    "seq2seq": Row("seq2seq SimpleRNN(32) encoder + decoder + Dense(5, softmax), 4 steps, "
-                   "batch 32, 2,000 strings", (S2S_VOCABULARY, 32, S2S_VOCABULARY), 2_000, 32,
-                   4, 0.1, kind="seq2seq"),
+    "seq2seq": Row("seq2seq-reverse SimpleRNN(32) encoder + decoder + Dense(6, softmax), "
+                   "5 steps, batch 32, 2,900 sequences", (S2S_VOCABULARY, 32, S2S_VOCABULARY),
+                   2_900, 32, 4, 0.005, kind="seq2seq"),
 }
 
 
@@ -127,8 +129,7 @@ def make_data(row: Row) -> tuple[np.ndarray, np.ndarray]:
         parity = load_dataset("parity", n_samples=row.n_rows, steps=RNN_STEPS, seed=0)
         return np.array(parity.X, dtype=RNN_DTYPE), parity.y
     if row.kind == "seq2seq":
-        return reverse_digits(row.n_rows, length=S2S_LENGTH, vocabulary=S2S_VOCABULARY,
-                              seed=0)
+        return reverse_digits(row.n_rows, 3, S2S_LENGTH, vocabulary=S2S_DIGITS, seed=0)
     if row.kind == "cnn":  # the bundled sample: 5,000 images as rows of 784 pixels in 0..1
         mnist = load_dataset("mnist")
         X = np.array(mnist.X.reshape(len(mnist.X), -1)[:row.n_rows], dtype=DTYPE)  # writable
@@ -206,17 +207,18 @@ def nnsim_rnn_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int],
 
 
 def nnsim_seq2seq_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
-    """``Seq2Seq.train_step`` on shuffled batches of (source, target) digit strings."""
-    model = Seq2Seq(vocabulary=S2S_VOCABULARY, units=row.sizes[1], seed=0)
-    optimizer, rng = SGD(row.learning_rate), np.random.default_rng(0)
-    n, batch = len(X), row.batch_size
+    """The seq2seq-reverse network (one ``EncoderDecoder`` layer), one ``run_epoch`` per
+    epoch on targets prepared once (one-hot per step), as the lesson trains it."""
+    network = Network([EncoderDecoder(S2S_VOCABULARY, row.sizes[1], seed=0)],
+                      input_shape=(S2S_LENGTH,))
+    source = np.asarray(X, dtype=RNN_DTYPE)
+    T = network.as_targets(y, len(X))
+    optimizer, loss = SGD(row.learning_rate), get_loss("categorical_crossentropy")
+    rng = np.random.default_rng(0)
 
     def train(epochs: int) -> None:
         for _ in range(epochs):
-            order = rng.permutation(n)
-            for start in range(0, n, batch):
-                index = order[start:start + batch]
-                model.train_step(X[index], y[index], optimizer)
+            network.run_epoch(source, T, row.batch_size, optimizer, loss, rng)
     return train
 
 
@@ -321,9 +323,10 @@ def torch_rnn_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int],
 def torch_seq2seq_trainer(row: Row, X: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
     """The seq2seq row in PyTorch, float64: one-hot source into an ``nn.RNN`` encoder whose
     last state starts an ``nn.RNN`` decoder reading the start symbol, then the previous true
-    symbol (teacher forcing, one-hot of 6); ``nn.Linear`` logits at every step and
+    symbol (teacher forcing, one-hot of 7); ``nn.Linear`` logits at every step and
     ``CrossEntropyLoss`` averaged over all of them; plain SGD. The one-hot inputs are built
-    per batch inside the model, as nnsim's ``train_step`` builds its own."""
+    per batch inside the model, as nnsim's layer builds its own. (nnsim's loss sums the steps,
+    PyTorch's averages them: the same work, a learning rate 5 times apart.)"""
     vocabulary, units = S2S_VOCABULARY, row.sizes[1]
     one_hot = torch.nn.functional.one_hot
 

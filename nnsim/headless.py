@@ -21,6 +21,7 @@ from nnsim.core.lessons import Lesson, LessonData
 from nnsim.core.metrics import classification_report, predicted_classes
 from nnsim.core.network import Network
 from nnsim.core.perceptron import Perceptron
+from nnsim.core.sequences import decoded_symbols, sequence_text
 from nnsim.training.blas_threads import one_blas_thread
 from nnsim.training.control import TrainingControl
 from nnsim.training.loop import TrainingJob, TrainingResult, run_training
@@ -181,7 +182,10 @@ def _run_network(lesson: Lesson, data: LessonData, options: RunOptions, seed: in
         compared = compare_with_lecture(lesson.lecture, right / total, rows, batch_size,
                                         result.epochs)
         say(f"[INFO] {compared}")
-    return _say_verdict(result, lesson, False, right, total, epochs, say)
+    code = _say_verdict(result, lesson, False, right, total, epochs, say)
+    if lesson.report == "sequences":  # the last line, for scripts: held-out sequences right
+        say(f"exact-sequence accuracy {right / total:.2f}")
+    return code
 
 
 def compare_with_lecture(lecture: LectureRun, accuracy: float, rows: int, batch_size: int,
@@ -196,7 +200,12 @@ def compare_with_lecture(lecture: LectureRun, accuracy: float, rows: int, batch_
 
 
 def _score(model: Network, data: LessonData) -> tuple[int, int]:
-    predicted = predicted_classes(model.predict(data.X_test))
+    """Held-out rows right: the class, or for sequences every step of the sequence."""
+    out = model.predict(data.X_test)
+    if np.ndim(data.y_test) == 2:
+        decoded = decoded_symbols(out, data.y_test.shape[1])
+        return int(np.count_nonzero(np.all(decoded == data.y_test, axis=1))), len(data.y_test)
+    predicted = predicted_classes(out)
     return int(np.count_nonzero(predicted == data.y_test)), len(data.y_test)
 
 
@@ -212,6 +221,13 @@ def evaluate_network(lesson: Lesson, model: Network, data: LessonData, say: Prin
                 f"step={int(predicted_classes(row[np.newaxis])[0])}")
         right = int(np.count_nonzero(predicted == data.y_test))
         say(f"[INFO] {right}/{len(data.y_test)} rows right")
+    elif lesson.report == "sequences":
+        end = data.n_classes - 1  # the end symbol closes the vocabulary
+        decoded = decoded_symbols(out, data.y_test.shape[1])
+        for x, target, row in list(zip(data.X_test, data.y_test, decoded, strict=True))[:8]:
+            mark = "right" if np.array_equal(row, target) else "wrong"
+            say(f"[INFO] {sequence_text(x, end)} -> {sequence_text(row, end)} (target "
+                f"{sequence_text(target, end)}): {mark}")
     elif lesson.report == "classification":
         which = "validation" if lesson.validation_split else "test"
         accuracy = float(np.mean(predicted == data.y_test))

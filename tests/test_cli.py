@@ -49,7 +49,8 @@ def test_lessons_lists_every_lesson_with_its_title(capsys):
     assert [line.split()[0] for line in lines] == [
         "network-types", "activations", "perceptron-and", "perceptron-or", "perceptron-xor",
         "worked-example", "backprop-xor", "moons", "spiral", "digits", "mnist-keras",
-        "cnn-mnist", "rbf-xor", "rbf-circles", "modular-experts", "rnn-parity"]
+        "cnn-mnist", "rbf-xor", "rbf-circles", "modular-experts", "rnn-parity",
+        "seq2seq-reverse"]
     assert lines[6].split(None, 1)[1] == "Backpropagation learns XOR"
 
 

@@ -13,6 +13,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer
 
 from nnsim.app.main_window import MainWindow
+from nnsim.app.seq2seq_link import Seq2SeqLink, encoder_decoder
 from nnsim.core.datasets import CLOUD_NAMES
 from nnsim.core.drawing import drawn_network, drawn_values, input_centres
 from nnsim.core.snapshot import Snapshot
@@ -33,6 +34,7 @@ class FrameViews(QObject):
         self._curves_epochs, self._curves_drawn_at = -1, 0.0
         self.frame_filters: list = []  # callables Snapshot -> Snapshot (the pad's row)
         self.drawn = None  # the open network as the canvas draws it (core/drawing.py)
+        self.seq2seq = Seq2SeqLink(workspace, window, self)
         workspace.opened.connect(self._on_opened)
         workspace.frame_ready.connect(self._on_frame)
         workspace.figures_changed.connect(window.status.show_figures)
@@ -71,6 +73,9 @@ class FrameViews(QObject):
         if lesson.kind == "overview":
             w.types_page.set_available(w.lessons.names())
             w.show_central(w.types_page)
+        elif encoder_decoder(state) is not None:
+            self.seq2seq.bind(state)
+            w.show_central(w.seq2seq)
         elif any(getattr(layer, "kind", "") == "simple_rnn" for layer in network.layers):
             w.unrolled.set_model(self._unroller(state), network.input_shape[0])
             w.show_central(w.unrolled)

@@ -36,6 +36,7 @@ from nnsim.ui.lesson_browser import LessonBrowser
 from nnsim.ui.network_canvas import NetworkCanvas
 from nnsim.ui.network_editor import NetworkEditor
 from nnsim.ui.network_types import NetworkTypesPage
+from nnsim.ui.seq2seq_view import Seq2SeqView
 from nnsim.ui.status_panel import StatusPanel
 from nnsim.ui.stepper_panel import StepperPanel
 from nnsim.ui.training_controls import TrainingControls
@@ -68,8 +69,10 @@ class MainWindow(QMainWindow):
         self.feature_maps = FeatureMapsView()
         self.types_page = NetworkTypesPage()
         self.unrolled = UnrolledView()
+        self.seq2seq = Seq2SeqView()
         self.central = QStackedWidget()
-        for view in (self.canvas, self.feature_maps, self.types_page, self.unrolled):
+        for view in (self.canvas, self.feature_maps, self.types_page, self.unrolled,
+                     self.seq2seq):
             self.central.addWidget(view)
         self.setCentralWidget(self.central)
         self.lessons = LessonBrowser()
@@ -116,6 +119,8 @@ class MainWindow(QMainWindow):
             return self.canvas.show_snapshot(snapshot)
         if shown is self.unrolled:
             return self.unrolled.show_snapshot(snapshot)
+        if shown is self.seq2seq:
+            return self.seq2seq.show_snapshot(snapshot)
         return False  # the types page draws no model
 
     def when_built(self, panel: str, key: str, call: Callable[[QWidget], object]) -> None:

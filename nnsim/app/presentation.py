@@ -91,6 +91,7 @@ class Presentation:
         self.window.feature_maps.set_theme(theme)
         self.window.types_page.set_theme(theme)
         self.window.unrolled.set_theme(theme)
+        self.window.seq2seq.set_theme(theme)
         for view in self.window.views.values():
             set_theme = getattr(view, "set_theme", None)
             if set_theme is not None:

@@ -59,8 +59,10 @@ class StepperLink(QObject):
     def _on_opened(self, state: WorkspaceState) -> None:
         self.stepper_input = None
         data, lesson, stepper = state.data, state.lesson, self.controller.window.stepper
+        # A target per sample (a sequence's targets are a row: the stepper walks Dense nets).
         choices = [(_row_label(x, t), x, float(t)) for x, t in
-                   zip(data.X_train[:50], data.y_train[:50], strict=True)]
+                   zip(data.X_train[:50], data.y_train[:50], strict=True)] \
+            if np.ndim(data.y_train) == 1 else []
         if lesson.probe_input is not None:
             probe = np.array(lesson.probe_input)
             choices.insert(0, ("lesson input " + _row_label(probe, lesson.probe_target), probe,

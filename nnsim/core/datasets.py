@@ -23,7 +23,8 @@ XY_FEATURES = ("x1", "x2")
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
-    """Samples ``X`` (n, n_features) with integer class labels ``y`` (n,), read-only.
+    """Samples ``X`` (n, n_features) with integer class labels ``y`` (n,), or a label per
+    time step (n, steps) for sequence targets; read-only.
 
     ``image_shape`` is (rows, cols) when each row of X is an image, else None.
     """
@@ -37,10 +38,10 @@ class Dataset:
 
     def __post_init__(self) -> None:
         X, y = np.asarray(self.X).view(), np.asarray(self.y).view()
-        if X.ndim != 2 or y.shape != (len(X),):
+        if X.ndim != 2 or y.ndim not in (1, 2) or len(y) != len(X):
             raise DatasetError(
                 f"dataset {self.name!r}: X has shape {X.shape} and y {y.shape}; "
-                "expected X (n, n_features) and y (n,)."
+                "expected X (n, n_features) and y (n,) or (n, steps)."
             )
         if len(self.feature_names) != X.shape[1]:
             raise DatasetError(
@@ -178,6 +179,23 @@ def _parity(n_samples: int = 400, steps: int = 8, seed: int = 0) -> Dataset:
                    feature_names=tuple(f"bit {t + 1}" for t in range(int(steps))))
 
 
+def _reverse(n_samples: int = 3000, min_length: int = 3, max_length: int = 5,
+             vocabulary: int = 5, seed: int = 0) -> Dataset:
+    """Distinct sequences of ``min_length``..``max_length`` digits and the same digits
+    reversed, ended and padded by the end symbol ``vocabulary`` (so the labels have
+    vocabulary + 1 classes): what a sequence-to-sequence network learns to write."""
+    from nnsim.core.sequences import reverse_digits
+
+    try:
+        X, y = reverse_digits(int(n_samples), int(min_length), int(max_length),
+                              int(vocabulary), int(seed))
+    except ValueError as error:
+        raise DatasetError(f"dataset 'reverse': {error}.") from None
+    return Dataset(name="reverse", X=X.astype(np.float64), y=y, n_classes=int(vocabulary) + 1,
+                   image_shape=None,
+                   feature_names=tuple(f"step {t + 1}" for t in range(int(max_length))))
+
+
 # --- Images -------------------------------------------------------------------------------------
 
 
@@ -243,6 +261,7 @@ DATASETS: dict[str, Callable[..., Dataset]] = {
     "spiral": _spiral,
     "quadrants": _quadrants,
     "parity": _parity,
+    "reverse": _reverse,
     "digits": _digits,
     "mnist": _mnist,
 }
@@ -280,13 +299,15 @@ def load_dataset(name: str, **options: object) -> Dataset:
 def train_test_split(
     dataset: Dataset, test_size: float = 0.25, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Split into ``(X_train, X_test, y_train, y_test)``, keeping class proportions (stratified)."""
+    """Split into ``(X_train, X_test, y_train, y_test)``, keeping class proportions
+    (stratified; sequence targets are split at random)."""
     from sklearn.model_selection import train_test_split as sklearn_split
 
     try:
         return tuple(
             sklearn_split(
-                dataset.X, dataset.y, test_size=test_size, random_state=seed, stratify=dataset.y
+                dataset.X, dataset.y, test_size=test_size, random_state=seed,
+                stratify=dataset.y if np.ndim(dataset.y) == 1 else None,
             )
         )
     except ValueError as error:

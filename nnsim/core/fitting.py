@@ -51,7 +51,8 @@ def fit(network: Network, X: Array, Y: Array, epochs: int = 1, batch_size: int =
         if validation is not None:
             out = network.predict(validation[0])
             logs["val_loss"] = loss_fn.value(out, validation[1])
-            logs["val_accuracy"] = count_correct(out, validation[1]) / len(out)
+            right = count_correct(out, validation[1], network.shapes[-1])
+            logs["val_accuracy"] = right / len(out)
         history.append(logs)
         if on_epoch_end is not None:
             on_epoch_end(epoch, logs)

@@ -29,13 +29,14 @@ from nnsim.core.limits import (
     MAX_STEPS,
     MAX_STRIDE,
     MAX_UNITS,
+    MAX_VOCABULARY,
     N_SAMPLES_RANGE,
     TURNS_RANGE,
 )
 
 #: Layer kinds a lesson may name; "dense" when a table gives none.
 LAYER_KINDS = ("dense", "conv2d", "max_pooling2d", "flatten", "rbf", "experts", "simple_rnn",
-               "time_distributed")
+               "time_distributed", "seq2seq")
 
 
 def read_layer(layer: Fields) -> dict[str, Any]:
@@ -101,6 +102,9 @@ def _shaped_layer(layer: Fields, kind: str) -> dict[str, Any]:
         return dict(units=layer.whole("units", 1, MAX_UNITS),
                     activation=layer.get("activation", str, "tanh", activation_names()),
                     options={"return_sequences": layer.get("return_sequences", bool, False)})
+    if kind == "seq2seq":  # symbols in, symbols out; the end symbol counts as one
+        return dict(units=layer.whole("units", 1, MAX_UNITS),
+                    options={"vocabulary": layer.whole("vocabulary", 2, MAX_VOCABULARY + 1)})
     return dict(units=0)  # flatten
 
 
@@ -182,6 +186,9 @@ _OPTIONS = {
     "turns": lambda f, key: f.number(key, *TURNS_RANGE, above_low=True),
     "part": lambda f, key: f.get(key, str, choices=_MNIST_PARTS),
     "steps": lambda f, key: f.whole(key, 1, MAX_STEPS),
+    "min_length": lambda f, key: f.whole(key, 1, MAX_STEPS),
+    "max_length": lambda f, key: f.whole(key, 1, MAX_STEPS),
+    "vocabulary": lambda f, key: f.whole(key, 2, MAX_VOCABULARY),
     "path": lambda f, key: f.get(key, str),
 }
 

@@ -52,7 +52,7 @@ KINDS = ("activations", "perceptron", "network", "overview")
 PAGES = ("activations", "overview")
 PANELS = ("canvas", "curves", "gallery", "stepper", "boundary", "truth_table", "comparison",
           "digits", "evaluation", "inspector", "editor")
-REPORTS = ("rows", "classification", "none")
+REPORTS = ("rows", "classification", "sequences", "none")
 #: float32 halves the time of a big net's matrix products; float64 keeps the lecture's digits.
 DTYPES = ("float64", "float32")
 
@@ -333,6 +333,8 @@ def place_centres(network: Network, X: np.ndarray, seed: int = 0) -> None:
 def _dataset_width(lesson: Lesson) -> int | None:
     if lesson.dataset == "parity":
         return int(lesson.dataset_options.get("steps", 8))
+    if lesson.dataset == "reverse":
+        return int(lesson.dataset_options.get("max_length", 5))
     return _KNOWN_WIDTHS.get(lesson.dataset or "")
 
 

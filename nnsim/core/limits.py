@@ -17,6 +17,7 @@ MAX_STRIDE                1 .. 4             a Conv2D's stride; more skips most 
 MAX_POOL                  1 .. 8             a pooling window's side
 GAMMA_RANGE               >0 .. 1e6          an RBF unit's starting width 1 / (2 sigma^2)
 MAX_STEPS                 1 .. 64            time steps of a sequence; BPTT walks each one
+MAX_VOCABULARY            2 .. 32            symbols of a sequence-to-sequence lesson
 EXPERTS_RANGE             2 .. 4             experts in a mixture; the gate splits the plane
 LEARNING_RATE_RANGE       1e-4 .. 10         the training controls' spin box
 MOMENTUM_RANGE            0 .. 0.999         momentum 1 or more never decays: training diverges
@@ -66,6 +67,8 @@ MAX_POOL = 8
 GAMMA_RANGE = (0.0, 1e6)
 #: Time steps of a sequence (the unrolled view draws one column per step).
 MAX_STEPS = 64
+#: Symbols an encoder-decoder reads and writes (the canvas labels each one).
+MAX_VOCABULARY = 32
 #: Experts in a mixture of experts.
 EXPERTS_RANGE = (2, 4)
 #: The training controls' learning-rate spin box.

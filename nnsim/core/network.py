@@ -197,7 +197,14 @@ class Network:
         """Targets as a float array (n_samples, n_outputs); class labels are one-hot encoded."""
         n_out = self.n_outputs
         Y = np.asarray(Y)
-        if Y.ndim <= 1:
+        per_step = self.shapes[-1]
+        if len(per_step) == 2 and per_step[1] > 1 and Y.shape == (n_samples, per_step[0]):
+            labels = Y.astype(np.int64)  # a class per time step (a decoded sequence)
+            if labels.size and (labels.min() < 0 or labels.max() >= per_step[1]):
+                raise ValueError(f"target symbols must be in 0..{per_step[1] - 1}, got "
+                                 f"{labels.min()}..{labels.max()}")
+            Y = np.eye(per_step[1], dtype=self.dtype)[labels].reshape(n_samples, n_out)
+        elif Y.ndim <= 1:
             Y = Y.reshape(-1)
             if n_out > 1:
                 labels = Y.astype(np.int64)
@@ -309,7 +316,7 @@ class Network:
     def train_step(self, X: Array, T: Array, optimizer: SGD, loss: Loss) -> tuple[float, int]:
         """The hot path: X and T already checked and converted. Returns (loss, correct rows)."""
         out = self._step(X, T, optimizer, loss)
-        return loss.value(out, T), count_correct(out, T)
+        return loss.value(out, T), count_correct(out, T, self.shapes[-1])
 
     def _step(self, X: Array, T: Array, optimizer: SGD, loss: Loss) -> Array:
         """Forward, backward and update on one batch; returns its outputs before the update."""
@@ -339,7 +346,8 @@ class Network:
         X = self._as_inputs(X)
         T = self.as_targets(Y, len(X))
         out = self.predict(X)
-        return {"loss": get_loss(loss).value(out, T), "accuracy": count_correct(out, T) / len(X)}
+        return {"loss": get_loss(loss).value(out, T),
+                "accuracy": count_correct(out, T, self.shapes[-1]) / len(X)}
 
     def fit(self, X: Array, Y: Array, epochs: int = 1, batch_size: int = 32,
             optimizer: SGD | str = "sgd", loss: str = "sse", shuffle: bool = True,
@@ -380,7 +388,8 @@ class Network:
             # written to memory and read back, while each gathered batch stays in cache.
             rows = X[start:stop] if order is None else X.take(order[start:stop], axis=0)
             outputs[start:stop] = self._step(rows, T[start:stop], optimizer, loss)
-        return {"loss": loss.value(outputs, T), "accuracy": count_correct(outputs, T) / n}
+        return {"loss": loss.value(outputs, T),
+                "accuracy": count_correct(outputs, T, self.shapes[-1]) / n}
 
     # -- traces for the stepper --------------------------------------------------------------
 
@@ -401,8 +410,17 @@ class Network:
         return f"Network({self.layers!r})"
 
 
-def count_correct(out: Array, target: Array) -> int:
-    """Rows classified right: a single output thresholded at 0.5, else the arg-max class."""
+def count_correct(out: Array, target: Array, output_shape: Sequence[int] | None = None) -> int:
+    """Rows classified right: a single output thresholded at 0.5, else the arg-max class.
+    With a per-step ``output_shape`` (steps, classes) a row is right only when every step
+    is: the exact-sequence accuracy of a sequence-to-sequence network."""
+    if output_shape is not None and len(output_shape) == 2:
+        steps, classes = output_shape
+        out, target = out.reshape(len(out), steps, classes), target.reshape(len(out), steps,
+                                                                            classes)
+        right = (out >= 0.5) == (target >= 0.5) if classes == 1 else \
+            out.argmax(axis=-1) == target.argmax(axis=-1)
+        return int(np.count_nonzero(right.reshape(len(out), -1).all(axis=1)))
     if out.shape[1] == 1:
         return int(np.count_nonzero((out >= 0.5) == (target >= 0.5)))
     return int(np.count_nonzero(out.argmax(axis=1) == target.argmax(axis=1)))

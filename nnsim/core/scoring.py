@@ -50,4 +50,5 @@ def score(model: Network | Perceptron, X: Array, y: Array, loss: str = "sse") ->
         return Score(float(errors), len(X) - errors, len(X))
     out = model.predict(X)
     target = model.as_targets(y, len(X))
-    return Score(float(get_loss(loss).value(out, target)), count_correct(out, target), len(X))
+    return Score(float(get_loss(loss).value(out, target)),
+                 count_correct(out, target, model.shapes[-1]), len(X))

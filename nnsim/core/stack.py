@@ -20,13 +20,15 @@ from nnsim.core.experts import MixtureOfExperts
 from nnsim.core.layers import Dense
 from nnsim.core.rbf import RBF
 from nnsim.core.rnn import SimpleRNN
+from nnsim.core.seq2seq import EncoderDecoder
 
 Array = np.ndarray
 Shape = tuple[int, ...]
 #: The layer kinds a lesson or session may name; "dense" is the default.
 KINDS = ("dense", "conv2d", "max_pooling2d", "flatten", "rbf", "experts", "simple_rnn",
-         "time_distributed")
-Layer = Dense | Conv2D | MaxPooling2D | Flatten | RBF | MixtureOfExperts | SimpleRNN
+         "time_distributed", "seq2seq")
+Layer = Dense | Conv2D | MaxPooling2D | Flatten | RBF | MixtureOfExperts | SimpleRNN | \
+    EncoderDecoder
 
 
 class TimeDistributed:
@@ -66,10 +68,16 @@ class TimeDistributed:
         out, cache = forward(self.layer, np.reshape(x, (n * steps, features)))
         return out.reshape(n, steps, -1), (cache, n, steps)
 
-    def backward(self, grad_out: Array, cache: tuple) -> tuple[Array, list[Array]]:
+    @property
+    def output_activation(self) -> str:
+        return self.layer.activation.name
+
+    def backward(self, grad_out: Array, cache: tuple, is_delta: bool = False
+                 ) -> tuple[Array, list[Array]]:
         inner, n, steps = cache
-        grad_in, grads = backward(self.layer, np.reshape(grad_out, (n * steps, -1)), inner)
-        return grad_in.reshape(n, steps, -1), grads
+        grad_in, grads = backward(self.layer, np.reshape(grad_out, (n * steps, -1)), inner,
+                                  is_delta=is_delta)
+        return grad_in.reshape(n, steps, -1), grads  # type: ignore[union-attr]
 
     def spec(self) -> dict[str, Any]:
         return {"kind": self.kind, **self.layer.spec()}
@@ -139,24 +147,43 @@ def backward(layer: Any, grad_out: Array, cache: tuple, *, is_delta: bool = Fals
         if layer.bias is not None:
             grads.append(np.add.reduce(delta, axis=0))
         return np.dot(delta, layer.weights.T), grads
+    if is_delta:
+        return layer.backward(grad_out, cache, is_delta=True)
     return layer.backward(grad_out, cache)
 
 
-def chain_forward(layers: Sequence[Any], x: Array) -> tuple[list[Array], list[tuple]]:
-    """Every layer's output and cache for inputs already in the first layer's shape."""
+def chain_forward(layers: Sequence[Any], x: Array, targets: Array | None = None
+                  ) -> tuple[list[Array], list[tuple]]:
+    """Every layer's output and cache for inputs already in the first layer's shape.
+    ``targets`` (training) reach a last layer that is ``teacher_forced`` (the decoder of an
+    encoder-decoder reads the true previous symbols); without them it decodes greedily."""
     outs, caches = [], []
-    for layer in layers:
-        x, cache = forward(layer, x)
+    for index, layer in enumerate(layers):
+        if targets is not None and index == len(layers) - 1 and \
+                getattr(layer, "teacher_forced", False):
+            x, cache = layer.forward(x, targets)
+        else:
+            x, cache = forward(layer, x)
         outs.append(x)
         caches.append(cache)
     return outs, caches
 
 
+def output_activation_of(layer: Any) -> str | None:
+    """The activation that makes the layer's output (a Dense layer's, a TimeDistributed
+    Dense's, an encoder-decoder's softmax), or None when its output is not one."""
+    if isinstance(layer, Dense):
+        return layer.activation.name
+    return getattr(layer, "output_activation", None)
+
+
 def output_gradient(last: Any, out: Array, T: Array, loss: Any) -> tuple[Array, bool]:
     """(gradient at the last layer's output, shaped as ``out``; whether it is already the
-    fused dE/dnet of a Dense softmax or sigmoid). Per-step outputs meet the loss as one row."""
+    fused dE/dnet of a softmax or sigmoid output). Per-step outputs meet the loss as one row:
+    the fused delta (out - target) / N is the same element by element either way."""
     row = out.reshape(len(out), -1)
-    fused = loss.fused_delta(last.activation.name) if isinstance(last, Dense) else None
+    activation = output_activation_of(last)
+    fused = None if activation is None else loss.fused_delta(activation)
     grad = fused(row, T) if fused is not None else loss.gradient(row, T)
     return grad.reshape(out.shape), fused is not None
 
@@ -164,9 +191,10 @@ def output_gradient(last: Any, out: Array, T: Array, loss: Any) -> tuple[Array, 
 def chain_gradients(layers: Sequence[Any], x: Array, T: Array, loss: Any
                     ) -> tuple[Array, list[list[Array]]]:
     """(outputs, grads per layer in ``parameters_of`` order) of ``loss`` against ``T``: the
-    output delta fused with a Dense softmax or sigmoid where the loss allows, then each
-    layer's backward; the first layer computes no input gradient."""
-    outs, caches = chain_forward(layers, x)
+    output delta fused with a softmax or sigmoid output where the loss allows, then each
+    layer's backward; the first layer computes no input gradient. A teacher-forced last layer
+    reads ``T`` on the way forward."""
+    outs, caches = chain_forward(layers, x, T)
     grad, is_delta = output_gradient(layers[-1], outs[-1], T, loss)
     grads: list[list[Array]] = [[] for _ in layers]
     for i in range(len(layers) - 1, -1, -1):
@@ -229,6 +257,12 @@ def build_layer(spec: dict[str, Any], input_shape: Shape, rng: np.random.Generat
                              "return_sequences = true")
         return TimeDistributed(build_layer({**spec, "kind": "dense"}, input_shape[1:], rng,
                                            initializer, dtype))
+    if kind == "seq2seq":
+        if len(input_shape) != 1:
+            raise ValueError(f"an encoder-decoder reads a row of symbols per sample, got "
+                             f"{input_shape}")
+        return EncoderDecoder(int(spec["vocabulary"]), int(spec["units"]), seed=rng,
+                              dtype=dtype)
     if kind == "experts":
         return MixtureOfExperts(_features(input_shape, "a mixture of experts"),
                                 int(spec.get("units", 2)), seed=rng)
@@ -259,7 +293,7 @@ def parameter_shapes(specs: Sequence[dict[str, Any]], input_shape: Shape) -> lis
         kind = spec.get("kind", "dense")
         try:
             if kind in ("conv2d", "max_pooling2d", "flatten", "simple_rnn",
-                        "time_distributed"):
+                        "time_distributed", "seq2seq"):
                 layer = build_layer(spec, shape, np.random.default_rng(0), dtype=np.float32)
                 params = [p.shape for p in parameters_of(layer)]
                 shape = output_shape_of(layer, shape)

@@ -82,11 +82,11 @@ def backward_trace(network: Network, x: Array, target: Array | float, loss: str 
             grad = np.dot(delta, layer.weights.T)
         else:
             cache = layer_forward(layer, record.input[np.newaxis])[1]
-            below, grads = layer_backward(layer, grad, cache)
+            below, grads = layer_backward(layer, grad, cache, is_delta=is_delta)
             params = layer.parameters()
             new = [p - learning_rate * g for p, g in zip(params, grads, strict=True)]
             records[i] = LayerBackward(
-                dE_dout=np.array(grad[0]), dout_dnet=None, delta=np.array(grad[0]),
+                dE_dout=np.array(dE_dout[0]), dout_dnet=None, delta=np.array(grad[0]),
                 weight_gradient=grads[0] if grads else np.empty(0),
                 bias_gradient=grads[1] if len(grads) > 1 else None,
                 new_weights=new[0] if new else np.empty(0),

@@ -63,7 +63,8 @@ class NetworkStepper:
         X = self.model._as_inputs(X)
         T = self.model.as_targets(y, len(X))
         out = self.model.predict(X)
-        return self.loss.value(out, T), count_correct(out, T) / len(X)
+        right = count_correct(out, T, self.model.shapes[-1])
+        return self.loss.value(out, T), right / len(X)
 
     def baseline_loss(self) -> float | None:
         """The loss of always answering the mean target: what knowing nothing scores."""

@@ -84,13 +84,15 @@ def lesson_summary(lesson: Lesson) -> str:
 
 
 _KIND_NAMES = {"conv2d": "Conv2D", "max_pooling2d": "MaxPooling2D", "flatten": "Flatten",
-               "rbf": "RBF", "experts": "experts", "dense": "Dense", "simple_rnn": "SimpleRNN"}
+               "rbf": "RBF", "experts": "experts", "dense": "Dense", "simple_rnn": "SimpleRNN",
+               "time_distributed": "TimeDistributed(Dense)", "seq2seq": "encoder-decoder"}
 
 
 def _layer_name(spec: object) -> str:
     """Keras's name for a layer, with its size where it has one: Conv2D(8), Flatten."""
     kind, units = getattr(spec, "kind", "dense"), getattr(spec, "units", 0)
-    return f"{_KIND_NAMES[kind]}({units})" if units else _KIND_NAMES[kind]
+    name = _KIND_NAMES.get(kind, kind)
+    return f"{name}({units})" if units else name
 
 
 class LessonBrowser(QWidget):

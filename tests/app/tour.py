@@ -65,6 +65,13 @@ def check_views_show(app, name: str) -> None:
     central = window.central.currentWidget()
     if state.lesson.kind == "overview":
         assert central is window.types_page
+    elif getattr(network.layers[0], "kind", "") == "seq2seq":
+        assert central is window.seq2seq
+        shown = window.seq2seq.shown
+        steps, units = network.input_shape[0], network.layers[0].units
+        assert shown is None or (shown.encoder_states.shape == (steps, units)
+                                 and shown.probabilities.shape == (steps,
+                                                                   network.layers[0].vocabulary))
     elif any(getattr(layer, "kind", "") == "simple_rnn" for layer in network.layers):
         assert central is window.unrolled
         assert window.unrolled.shown is None or \
@@ -111,9 +118,14 @@ def check_views_show(app, name: str) -> None:
         shown = model_with_weights(state.model, frame.weights)
         predicted = shown.predict(state.data.X_train)
         predicted = np.asarray(predicted).reshape(len(state.data.X_train), -1)
-        labels = (predicted[:, 0] >= 0.5).astype(int) if predicted.shape[1] == 1 \
-            else predicted.argmax(axis=1)
-        right = int(np.count_nonzero(labels == state.data.y_train))
+        if np.ndim(state.data.y_train) == 2:  # sequences: right only if every step is
+            steps = state.data.y_train.shape[1]
+            symbols = predicted.reshape(len(predicted), steps, -1).argmax(axis=2)
+            right = int(np.count_nonzero(np.all(symbols == state.data.y_train, axis=1)))
+        else:
+            labels = (predicted[:, 0] >= 0.5).astype(int) if predicted.shape[1] == 1 \
+                else predicted.argmax(axis=1)
+            right = int(np.count_nonzero(labels == state.data.y_train))
         assert figures.source == "epoch" or figures.right == right
         if figures.source == "weights" and figures.total <= 100:
             assert f"{right} of {len(labels)} right" in window.status.labels["accuracy"].text()
@@ -127,5 +139,5 @@ def check_views_show(app, name: str) -> None:
     assert available.contains(window.frameGeometry()), (window.frameGeometry(), available)
     for text in visible_texts(window):
         assert not any(marker in text for marker in REPRS), text
-    assert guard.reported_errors() == []
+    assert guard.reported_errors() == [], guard.reported_errors()
     assert warnings_shown(window) == []

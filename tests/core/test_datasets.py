@@ -36,6 +36,7 @@ def test_names_in_menu_order():
         "spiral",
         "quadrants",
         "parity",
+        "reverse",
         "digits",
         "mnist",
     ]

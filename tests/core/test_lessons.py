@@ -14,7 +14,8 @@ from nnsim.core.perceptron import Perceptron
 
 LESSONS = ["network-types", "activations", "perceptron-and", "perceptron-or", "perceptron-xor",
            "worked-example", "backprop-xor", "moons", "spiral", "digits", "mnist-keras",
-           "cnn-mnist", "rbf-xor", "rbf-circles", "modular-experts", "rnn-parity"]
+           "cnn-mnist", "rbf-xor", "rbf-circles", "modular-experts", "rnn-parity",
+           "seq2seq-reverse"]
 
 
 def test_lessons_in_lecture_order():
@@ -47,7 +48,8 @@ def test_every_lesson_loads_and_trains_a_few_steps(name):
         return
     assert isinstance(model, Network)
     assert model.sizes[0] == X.shape[1]
-    assert model.sizes[-1] == (1 if data.n_classes == 2 else data.n_classes)
+    per_step = y.shape[1] if y.ndim == 2 else 1  # a sequence: the classes at every step
+    assert model.sizes[-1] == (1 if data.n_classes == 2 else data.n_classes * per_step)
     before = model.get_weights()
     loss_before = model.loss(X, y, lesson.loss)
     history = model.fit(X, y, epochs=2, batch_size=lesson.batch_size,
