@@ -17,6 +17,7 @@ from collections.abc import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from nnsim.core.seq2seq import Handover
@@ -82,9 +83,10 @@ class Seq2SeqView(QWidget):
             plot.hideButtons()
             plot.hideAxis("bottom")
         self.states_plot.hideAxis("left")
+        self.states_plot.vb.sigResized.connect(lambda _box: self._fit_margins())
         self.probability_plot.hideAxis("left")
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
-        self.graphics.ci.layout.setRowStretchFactor(1, 1)
+        self.graphics.ci.layout.setRowStretchFactor(1, 2)
         self.set_theme(self.theme)
 
     def set_model(self, model: Callable[[Snapshot], tuple[Handover, np.ndarray | None] | None]
@@ -127,24 +129,25 @@ class Seq2SeqView(QWidget):
             plot.removeItem(item)
         self.labels = []
         fg = self.theme.foreground
-        line = max(1.0, units / 14)  # a row of text, in units of the state's rows
         read = ["start" if s == shown.probabilities.shape[1] else self._symbol(s)
                 for s in shown.decoder_inputs]
         for t in range(steps):
-            self._label(self._symbol(shown.source[t]), t, units + 0.6 * line, fg, bold=True)
-            self._label(read[t], start + t, units + 0.6 * line, fg)
+            # Rows of text above and below the states, offset by whole text heights (anchors),
+            # so they never overlap at any size or font scale; _fit_margins makes room.
+            self._label(self._symbol(shown.source[t]), t, units, fg, bold=True, row=1)
+            self._label(read[t], start + t, units, fg, row=1)
             right = target is None or shown.decoded[t] == target[t]
-            self._label(self._symbol(shown.decoded[t]), start + t, -0.6 * line,
-                        RIGHT if right else WRONG, bold=True)
+            self._label(self._symbol(shown.decoded[t]), start + t, 0,
+                        RIGHT if right else WRONG, bold=True, row=-1)
             if target is not None:
-                self._label(self._symbol(target[t]), start + t, -1.7 * line, fg)
-        self._label("encoder reads", (steps - 1) / 2, units + 1.7 * line, fg)
-        self._label("decoder reads", start + (steps - 1) / 2, units + 1.7 * line, fg)
-        self._label("writes", steps + GAP / 2 - 0.5, -0.6 * line, fg)
+                self._label(self._symbol(target[t]), start + t, 0, fg, row=-2)
+        self._label("encoder reads", (steps - 1) / 2, units, fg, row=2)
+        self._label("decoder reads", start + (steps - 1) / 2, units, fg, row=2)
+        self._label("writes", steps + GAP / 2 - 0.5, 0, fg, row=-1)
         if target is not None:
-            self._label("target", steps + GAP / 2 - 0.5, -1.7 * line, fg)
+            self._label("target", steps + GAP / 2 - 0.5, 0, fg, row=-2)
         self.states_plot.setXRange(-0.6, start + steps - 0.4, padding=0.02)
-        self.states_plot.setYRange(-2.3 * line, units + 2.3 * line, padding=0)
+        self._fit_margins()
         vocabulary = shown.probabilities.shape[1]
         self.probabilities.setImage(shown.probabilities.T, levels=(0, 1),
                                     lut=palette.lookup_table(self.theme)[128:])
@@ -152,7 +155,8 @@ class Seq2SeqView(QWidget):
         self.probability_plot.setXRange(-0.6, start + steps - 0.4, padding=0.02)
         self.probability_plot.setYRange(-0.6, vocabulary - 0.2, padding=0)
         for k in range(vocabulary):  # the symbols, in the gap left of the decoder's steps
-            self._label(self._symbol(k), start - 0.8, k, fg, plot=self.probability_plot)
+            self._label(self._symbol(k), start - 0.8, k, fg, plot=self.probability_plot,
+                        small=True)
         written = sequence_text(shown.decoded, self.end)
         text = (f"Encoder reads {sequence_text(shown.source, self.end)}; its last state is "
                 f"handed to the decoder (the arrow), which writes {written}")
@@ -164,11 +168,30 @@ class Seq2SeqView(QWidget):
     def _symbol(self, symbol: int) -> str:
         return "." if self.end is not None and int(symbol) == self.end else str(int(symbol))
 
+    def _fit_margins(self) -> None:
+        """Room for two rows of text above and below the states, in the state's units: the
+        text keeps its size in pixels while the view's height changes."""
+        if self.shown is None:
+            return
+        units = self.shown.encoder_states.shape[1]
+        bold = self._font(False)
+        bold.setBold(True)
+        text = QFontMetricsF(bold).height() + 4  # a row of text in pixels, with its margin
+        height = self.states_plot.vb.height()
+        room = units * 2.2 * text / (height - 4.4 * text) if height > 6 * text else units
+        self.states_plot.setYRange(-room, units + room, padding=0)
+
+    def _font(self, small: bool) -> QFont:
+        font = QFont()
+        font.setPointSizeF((8 if small else 11) * self.theme.font_scale)
+        return font
+
     def _label(self, text: str, x: float, y: float, colour: tuple, bold: bool = False,
-               plot: pg.PlotItem | None = None) -> None:
-        item = pg.TextItem(text, color=colour, anchor=(0.5, 0.5))
-        font = item.textItem.font()
-        font.setPointSizeF(11 * self.theme.font_scale)
+               plot: pg.PlotItem | None = None, row: int = 0, small: bool = False) -> None:
+        """Text at (x, y); ``row`` k > 0 sits k rows of text above y, k < 0 below it."""
+        vertical = 0.5 if row == 0 else (row if row > 0 else row + 1)
+        item = pg.TextItem(text, color=colour, anchor=(0.5, vertical))
+        font = self._font(small)
         font.setBold(bold)
         item.setFont(font)
         item.setPos(x, y)
@@ -181,10 +204,10 @@ class Seq2SeqView(QWidget):
         self.graphics.setBackground(pg.mkColor(theme.background))
         self.handover_arrow.setStyle(pen=pg.mkPen(theme.foreground),
                                      brush=pg.mkBrush(theme.foreground))
-        self.states_plot.setTitle("hidden states, one row per unit: encoder → handed over → "
-                                  "decoder", color=pg.mkColor(theme.foreground),
+        self.states_plot.setTitle("hidden states: encoder → handed over → decoder",
+                                  color=pg.mkColor(theme.foreground),
                                   size=f"{10 * theme.font_scale:.0f}pt")
-        self.probability_plot.setTitle("decoder's probability of each symbol per step",
+        self.probability_plot.setTitle("probability of each symbol",
                                        color=pg.mkColor(theme.foreground),
                                        size=f"{10 * theme.font_scale:.0f}pt")
         if self.shown is not None:
