@@ -16,8 +16,9 @@ import numpy as np
 
 from nnsim.core.activations import LECTURE_ACTIVATIONS, get_activation
 from nnsim.core.explain import backward_steps, forward_steps
+from nnsim.core.explain_sequences import recurrent_steps
 from nnsim.core.lecture_run import LectureRun, describe_run, epochs_to_match, weight_updates
-from nnsim.core.lessons import Lesson, LessonData
+from nnsim.core.lessons import Lesson, LessonData, dataset_width
 from nnsim.core.metrics import classification_report, predicted_classes
 from nnsim.core.network import Network
 from nnsim.core.perceptron import Perceptron
@@ -244,15 +245,27 @@ def print_forward(lesson: Lesson, x: list[float] | None, precision: int, say: Pr
                   learning_rate: float | None = None) -> int:
     """The forward pass neuron by neuron (and, with ``backward``, the chain rule)."""
     model = _stepper_model(lesson)
-    if backward and model.layers[-1].activation.name == "step":
+    kinds = {getattr(layer, "kind", "dense") for layer in model.layers}
+    if not model.dense_only and not kinds & {"simple_rnn", "seq2seq"}:
+        raise ValueError(f"{lesson.name} has {', '.join(sorted(kinds - {'dense'}))} layers: the "
+                         "stepper prints Dense and recurrent networks step by step; see this "
+                         f"one in the app (nnsim --lesson {lesson.name})")
+    if backward and "seq2seq" in kinds:
+        raise ValueError(f"{lesson.name}: an encoder-decoder's backward pass is "
+                         "backpropagation through time of both networks; the stepper prints "
+                         "it for SimpleRNN lessons (e.g. nnsim step rnn-parity --backward)")
+    if backward and model.dense_only and model.layers[-1].activation.name == "step":
         raise ValueError(f"{lesson.name} is a perceptron: its step unit has no derivative, so "
                          "there is no backward pass; it learns by the delta rule (nnsim run)")
+    sequence_target = None
     if x is None and lesson.probe_input is not None:
         x = list(lesson.probe_input)
     elif x is None:
         data = lesson.load_data()
         x = [float(v) for v in data.X_train[0]]
-        if target is None:
+        if target is None and np.ndim(data.y_train) == 2:
+            sequence_target = data.y_train[0]
+        elif target is None:
             target = float(data.y_train[0])
     if len(x) != model.sizes[0]:
         raise ValueError(f"--input has {len(x)} values but {lesson.name} has "
@@ -261,6 +274,11 @@ def print_forward(lesson: Lesson, x: list[float] | None, precision: int, say: Pr
     if target is None:
         target = lesson.probe_target
     say(f"forward pass of {lesson.name}, precision {precision} (truncated)")
+    if not model.dense_only:  # a sequence: step by step through time
+        for line in recurrent_steps(model, np.array(x), sequence_target if target is None
+                                    else target, lesson.loss, precision, backward):
+            say(line)
+        return 0
     for step in forward_steps(model.forward_trace(x), precision, lesson.threshold, target):
         say(step.text)
     if backward:
@@ -277,6 +295,5 @@ def print_forward(lesson: Lesson, x: list[float] | None, precision: int, say: Pr
 def _stepper_model(lesson: Lesson) -> Network:
     if not lesson.has_model:
         raise ValueError(f"{lesson.name} has no network to step through; try worked-example")
-    width = {"digits": 64, "mnist": 784}.get(lesson.dataset or "", 2)
-    model = lesson.build_model(width)
+    model = lesson.build_model(dataset_width(lesson) or 2)
     return model.as_network() if isinstance(model, Perceptron) else model

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from nnsim.cli import main
@@ -278,3 +279,50 @@ def test_run_the_new_network_types_headless(capsys):
     assert status == 0 and "4/4 rows right" in out
     status, out, err = run(capsys, "run", "network-types")
     assert status == 0 and "A. Perceptron" in out and "Dendrites" in out
+
+
+def test_forward_and_backward_through_time_for_rnn_parity(capsys):
+    """Each step's hidden state and BPTT's gradient size per step, as written out here from
+    the lesson's fresh weights (the recurrences by hand, not the engine's unroll)."""
+    from nnsim.core.lessons import load_lesson
+
+    status, out, err = run(capsys, "step", "rnn-parity", "--input", "1,0,1,1,0,1",
+                           "--backward", "--target", "1")
+    assert status == 0 and err == ""
+    network = load_lesson("rnn-parity").build_model(6)
+    (W, U, b), (V, c) = network.get_weights()
+    h, states = np.zeros(U.shape[0]), []
+    for bit in (1, 0, 1, 1, 0, 1):
+        h = np.tanh(bit * W[0] + h @ U + b)
+        states.append(h)
+    out_value = 1 / (1 + np.exp(-(h @ V + c)))
+    grad, sizes = (out_value - 1) @ V.T, []
+    for t in range(5, -1, -1):  # binary cross-entropy through the sigmoid: out - target
+        delta = grad * (1 - states[t] ** 2)
+        sizes.append(np.linalg.norm(delta))
+        grad = delta @ U.T
+    lines = out.splitlines()
+    for t in (1, 6):
+        line = next(line for line in lines if line.startswith(f"step {t}: x_{t}"))
+        shown = [float(v) for v in re.search(r"h_\d = \[(.*)\]", line).group(1).split(", ")]
+        np.testing.assert_allclose(shown, states[t - 1], atol=1e-3)
+    assert f"output after the last step: [{np.floor(out_value[0] * 1000) / 1000:.3f}]" in out
+    for t in range(6, 0, -1):
+        shown = float(re.search(rf"step {t}: \|delta_{t}\| = (\S+)", out).group(1))
+        assert abs(shown - sizes[6 - t]) < 1e-3
+
+
+def test_forward_of_an_encoder_decoder_and_other_kinds(capsys):
+    status, out, err = run(capsys, "forward", "seq2seq-reverse", "--input", "3,1,4,5,5")
+    assert status == 0 and err == ""
+    assert "encoder reads 3 1 4 . ." in out
+    assert len(re.findall(r"^encoder step \d: h_\d = \[", out, re.M)) == 5
+    assert re.search(r"^decoder step 1: reads start, writes", out, re.M)
+    assert re.search(r"^decoded [0-4.]( [0-4.]){4}$", out, re.M)
+    status, _, err = run(capsys, "forward", "seq2seq-reverse", "--input", "3,1,9,5,5")
+    assert_one_line_error(status, err, "sequence 1, step 3: symbol 9 is outside the "
+                                       "vocabulary 0..5")
+    status, _, err = run(capsys, "step", "seq2seq-reverse", "--backward", "--target", "1")
+    assert_one_line_error(status, err, "nnsim step rnn-parity --backward")
+    status, _, err = run(capsys, "forward", "cnn-mnist")
+    assert_one_line_error(status, err, "cnn-mnist has conv2d", "nnsim --lesson cnn-mnist")

@@ -299,7 +299,7 @@ def _panels(top: Fields) -> list[str]:
 
 def _check_against_data(lesson: Lesson, model: Fields) -> None:
     """Shapes that depend on the dataset: input width, output width, probe length."""
-    n_inputs = _dataset_width(lesson)
+    n_inputs = dataset_width(lesson)
     if n_inputs is None:
         return
     if lesson.kind == "network" and lesson.dense_only:
@@ -330,7 +330,8 @@ def place_centres(network: Network, X: np.ndarray, seed: int = 0) -> None:
                 layer.init_centres(given.reshape(len(given), -1), seed)
 
 
-def _dataset_width(lesson: Lesson) -> int | None:
+def dataset_width(lesson: Lesson) -> int | None:
+    """The columns of the lesson's rows where the dataset fixes them, without loading it."""
     if lesson.dataset == "parity":
         return int(lesson.dataset_options.get("steps", 8))
     if lesson.dataset == "reverse":

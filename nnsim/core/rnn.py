@@ -21,6 +21,7 @@ import numpy as np
 
 from nnsim.core.activations import get_activation
 from nnsim.core.initializers import glorot_uniform
+from nnsim.core.sequences import check_same_length
 
 Array = np.ndarray
 
@@ -73,6 +74,7 @@ class SimpleRNN:
 
     def forward(self, x: Array, initial_state: Array | None = None) -> tuple[Array, tuple]:
         """The last hidden state (N, units), or every state (N, T, units)."""
+        check_same_length(x)
         x = np.asarray(x, dtype=self.dtype)
         if x.ndim != 3:
             raise ValueError(f"SimpleRNN needs input of shape (samples, time steps, "

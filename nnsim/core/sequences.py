@@ -77,16 +77,22 @@ def reverse_digits(n_samples: int = 500, min_length: int = 4, max_length: int | 
     return X, y
 
 
+def check_same_length(sequences: object) -> None:
+    """A list of sequences of different lengths is refused by name (NumPy would say only
+    "inhomogeneous shape"); arrays are rectangular already."""
+    if isinstance(sequences, list | tuple):
+        lengths = sorted({len(row) if isinstance(row, list | tuple | np.ndarray) else 0
+                          for row in sequences})
+        if len(lengths) > 1:
+            raise ValueError(f"the sequences have different lengths ({lengths[0]} to "
+                             f"{lengths[-1]} steps); pad them to one length (for symbols "
+                             "with the end symbol: sequences.pad_sequences)")
+
+
 def check_symbols(x: Array, vocabulary: int) -> Array:
     """Rows of symbol indices as whole numbers, or ValueError naming what is wrong: not one
     row per sample, zero time steps, a fraction, an index outside 0..vocabulary-1."""
-    if isinstance(x, list | tuple):
-        lengths = sorted({len(row) if isinstance(row, list | tuple | np.ndarray) else 0
-                          for row in x})
-        if len(lengths) > 1:
-            raise ValueError(f"the sequences have different lengths ({lengths[0]} to "
-                             f"{lengths[-1]} steps); pad them to one length with the end "
-                             "symbol (sequences.pad_sequences)")
+    check_same_length(x)
     x = np.asarray(x)
     if x.ndim != 2:
         raise ValueError(f"sequences must be one row of symbols per sample, got an array of "

@@ -82,6 +82,8 @@ def test_bad_input_is_named():
         layer.forward(np.zeros((1, 4, 2)))
     with pytest.raises(ValueError, match=r"\(samples, time steps, features\)"):
         layer.forward(np.zeros((4, 3)))
+    with pytest.raises(ValueError, match=r"different lengths \(1 to 2 steps\)"):
+        layer.forward([[[0, 0, 1], [1, 0, 0]], [[0, 1, 0]]])
     with pytest.raises(ValueError, match="at least 1 unit"):
         SimpleRNN(0, in_features=3)
     with pytest.raises(ValueError, match="step"):
