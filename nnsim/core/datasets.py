@@ -169,14 +169,41 @@ def _parity(n_samples: int = 400, steps: int = 8, seed: int = 0) -> Dataset:
     answer changes with every bit, so no single input tells it."""
     from nnsim.core.sequences import running_parity
 
-    if int(n_samples) != n_samples or n_samples < 2:
-        raise DatasetError(f"n_samples is {n_samples!r}; expected a whole number of at least 2.")
-    if int(steps) != steps or steps < 1:
-        raise DatasetError(f"steps is {steps!r}; expected a whole number of at least 1.")
+    _check_sequences(n_samples, steps)
     bits, parity = running_parity(int(n_samples), int(steps), seed)
     return Dataset(name="parity", X=bits[:, :, 0], y=parity[:, -1, 0].astype(np.int64),
                    n_classes=2, image_shape=None,
                    feature_names=tuple(f"bit {t + 1}" for t in range(int(steps))))
+
+
+def _sine(n_samples: int = 200, steps: int = 12, noise: float = 0.05, seed: int = 0) -> Dataset:
+    """Windows of a noisy sine wave (one value per time step) and the value one step after
+    each: a recurrent network's regression (``y`` holds numbers, not classes)."""
+    from nnsim.core.sequences import sine_wave
+
+    _check_sequences(n_samples, steps)
+    X, y = sine_wave(int(n_samples), int(steps), float(noise), int(seed))
+    return Dataset(name="sine", X=X[:, :, 0], y=y[:, 0], n_classes=0, image_shape=None,
+                   feature_names=tuple(f"x{t + 1}" for t in range(int(steps))))
+
+
+def _running_parity(n_samples: int = 400, steps: int = 8, seed: int = 0) -> Dataset:
+    """Bit strings and, at every step, the parity of the bits so far (a label per step: a
+    many-to-many task for a SimpleRNN with return_sequences and TimeDistributed(Dense))."""
+    from nnsim.core.sequences import running_parity
+
+    _check_sequences(n_samples, steps)
+    bits, parity = running_parity(int(n_samples), int(steps), seed)
+    return Dataset(name="running_parity", X=bits[:, :, 0], y=parity[:, :, 0].astype(np.int64),
+                   n_classes=2, image_shape=None,
+                   feature_names=tuple(f"bit {t + 1}" for t in range(int(steps))))
+
+
+def _check_sequences(n_samples: int, steps: int) -> None:
+    if int(n_samples) != n_samples or n_samples < 2:
+        raise DatasetError(f"n_samples is {n_samples!r}; expected a whole number of at least 2.")
+    if int(steps) != steps or steps < 1:
+        raise DatasetError(f"steps is {steps!r}; expected a whole number of at least 1.")
 
 
 def _reverse(n_samples: int = 3000, min_length: int = 3, max_length: int = 5,
@@ -261,6 +288,8 @@ DATASETS: dict[str, Callable[..., Dataset]] = {
     "spiral": _spiral,
     "quadrants": _quadrants,
     "parity": _parity,
+    "running_parity": _running_parity,
+    "sine": _sine,
     "reverse": _reverse,
     "digits": _digits,
     "mnist": _mnist,

@@ -36,6 +36,8 @@ def test_names_in_menu_order():
         "spiral",
         "quadrants",
         "parity",
+        "running_parity",
+        "sine",
         "reverse",
         "digits",
         "mnist",
@@ -246,3 +248,19 @@ def test_parity_labels_count_the_ones():
     assert X.shape == (300, 7) and set(np.unique(X)) <= {0.0, 1.0}
     np.testing.assert_array_equal(y, np.array([bin(int("".join(str(int(b)) for b in row), 2))
                                                .count("1") % 2 for row in X]))
+
+
+def test_the_sequence_data_sets_by_name():
+    sine = load_dataset("sine", n_samples=40, steps=16, noise=0.0, seed=3)
+    assert sine.X.shape == (40, 16) and sine.y.shape == (40,)
+    # 16 steps a period: the value after a whole period equals the first one.
+    np.testing.assert_allclose(sine.y, sine.X[:, 0], atol=1e-12)
+    running = load_dataset("running_parity", n_samples=30, steps=5, seed=1)
+    assert running.y.shape == (30, 5)
+    np.testing.assert_array_equal(running.y, np.cumsum(running.X, axis=1) % 2)
+    reverse = load_dataset("reverse", n_samples=50, min_length=2, max_length=4, vocabulary=3)
+    assert reverse.n_classes == 4 and reverse.X.shape == (50, 4)
+    with pytest.raises(DatasetError, match="steps is 0"):
+        load_dataset("sine", steps=0)
+    with pytest.raises(DatasetError, match="only 12 distinct sequences"):
+        load_dataset("reverse", n_samples=13, min_length=1, max_length=2, vocabulary=3)
