@@ -95,6 +95,11 @@ def _layer_name(spec: object) -> str:
     return f"{name}({units})" if units else name
 
 
+#: Lessons the list shows without scrolling: all 17 of the lecture's (network types and 16
+#: lessons), which still leaves the notes and the training controls room at 1280x800.
+LISTED_ROWS = 17
+
+
 class LessonBrowser(QWidget):
     """The lessons in lecture order (number and title), and the selected lesson's notes."""
 
@@ -124,7 +129,7 @@ class LessonBrowser(QWidget):
         self.summary.setWordWrap(True)
         self.notes = QTextBrowser()
         self.notes.setOpenExternalLinks(False)
-        self.notes.setMinimumHeight(80)
+        self.notes.setMinimumHeight(64)
         self.notes.setPlaceholderText("Select a lesson to read its notes.")
 
         top = QWidget()
@@ -177,8 +182,8 @@ class LessonBrowser(QWidget):
             self._show_notes(None)
 
     def _fit_list(self) -> None:
-        """Tall enough for every lesson (up to sixteen rows), at any font size."""
-        rows = min(max(self.list.count(), 1), 16)
+        """Tall enough for every lesson (up to LISTED_ROWS rows), at any font size."""
+        rows = min(max(self.list.count(), 1), LISTED_ROWS)
         if self.list.count():
             self.list.item(0).setSizeHint(QSize())  # measure the text at the current font
         height = self.list.sizeHintForRow(0) if self.list.count() else self.fontMetrics().height()
