@@ -20,6 +20,7 @@ from nnsim.app.main_window import MainWindow
 from nnsim.app.messages import message_for, warn
 from nnsim.app.model_edits import ModelEdits
 from nnsim.app.stepper_link import StepperLink
+from nnsim.app.timeline_link import TimelineLink
 from nnsim.app.training_runs import TrainingRuns
 from nnsim.core.errors import DatasetError, LessonError
 from nnsim.core.lessons import Lesson, list_lessons
@@ -63,6 +64,7 @@ class AppController(QObject):
         self.digits = DigitsLink(self)
         self.datasets = DataLink(self)
         self.companion = Companion(self)
+        self.timeline = TimelineLink(self)
         self.workspace.opened.connect(self._on_opened)
         self._connect()
 

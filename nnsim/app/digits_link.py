@@ -103,8 +103,10 @@ class DigitsLink(QObject):
         if kind is None or (controller.history.epochs == 0 and not controller.is_training):
             return
         network = controller.network().copy()
-        if controller.is_training and controller.last_snapshot is not None:
-            network.set_weights(controller.last_snapshot.weights)
+        viewing = getattr(controller, "timeline", None) is not None and \
+            controller.timeline.viewing is not None
+        if (controller.is_training or viewing) and controller.last_snapshot is not None:
+            network.set_weights(controller.last_snapshot.weights)  # or the epoch viewed
         self.pad_network = network
         controller.window.digit_pad.set_model(network.predict, kind, "")
 

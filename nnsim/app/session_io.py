@@ -38,7 +38,7 @@ def session_of(controller: AppController, view: dict | None = None) -> Session:
         training={"learning_rate": controller.settings.learning_rate,
                   "batch_size": controller.settings.batch_size,
                   "epochs": controller.settings.epochs},
-        view=view or {}, epoch=controller.history.epochs)
+        view=view or {}, epoch=controller.history.epochs, timeline=controller.state.timeline)
 
 
 def restore_session(controller: AppController, session: Session,

@@ -100,8 +100,10 @@ class StepperLink(QObject):
     def _stepper_network(self) -> Network:
         network = self.controller.network().copy()
         snapshot = self.controller.last_snapshot
-        if snapshot is not None and self.controller.is_training:
-            network.set_weights(snapshot.weights)
+        viewing = getattr(self.controller, "timeline", None) is not None and \
+            self.controller.timeline.viewing is not None
+        if snapshot is not None and (self.controller.is_training or viewing):
+            network.set_weights(snapshot.weights)  # the run's, or the epoch the timeline shows
         return network
 
     @Slot()

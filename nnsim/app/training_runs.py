@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Slot
 
 from nnsim.app.messages import TRAINING_FAILED, warn
+from nnsim.app.timeline_link import RUN_BUDGET
 from nnsim.core.lecture_run import describe_run, epochs_to_match
 from nnsim.core.network import Network
 from nnsim.core.optimizers import SGD
@@ -105,6 +106,9 @@ class TrainingRuns(QObject):
             return False
         if not self.controller.edits.check_trainable():
             return False
+        if not self.controller.timeline.may_start():  # an earlier epoch is shown: from where?
+            return False
+        state = self.workspace.require()  # a branch opened another state
         control = TrainingControl()
         if paused:
             control.pause()
@@ -115,6 +119,7 @@ class TrainingRuns(QObject):
         except ValueError as error:
             warn(self.window, "Cannot train", str(error))
             return False
+        job.checkpoint_budget = RUN_BUDGET  # the run's weights by epoch, for the timeline
         self.generation = self.workspace.generation
         self.trainer.start(job, control)
         self.workspace.set_status(RunStatus.PAUSED if paused else RunStatus.RUNNING)
@@ -207,7 +212,9 @@ class TrainingRuns(QObject):
             return  # a run of a state that is no longer open
         final = None if result.snapshot is None else self.workspace.with_history(
             dataclasses.replace(result.snapshot, history=result.history))
+        offset = self.workspace.require().history.epochs
         self.workspace.fold_history(result.history)
+        self.controller.timeline.fold(result.checkpoints, offset)
         self.workspace.set_status(result.status)
         self._show_running(False)
         if final is not None:

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from nnsim.core.archive import Archive
+from nnsim.core.checkpoints import Checkpoints
 from nnsim.core.errors import SessionError
 from nnsim.core.fields import Fields, read_architecture, show
 from nnsim.core.leftovers import sweep_leftovers, temporary_beside
@@ -40,6 +41,7 @@ from nnsim.core.limits import (
     MAX_SESSION_FILE_BYTES,
     MOMENTUM_RANGE,
 )
+from nnsim.core.session_timeline import read_timeline, timeline_members
 from nnsim.core.stack import parameter_shapes
 
 FORMAT = "nnsim-session"
@@ -74,6 +76,9 @@ class Session:
     view: dict[str, Any] = field(default_factory=dict)
     step: int = 0
     epoch: int = 0
+    timeline: Checkpoints | None = None
+    """The weights by epoch for the timeline, bounded in the file (``session_timeline``);
+    None in files saved without one."""
 
     @property
     def n_inputs(self) -> int:
@@ -103,6 +108,8 @@ def save_session(session: Session, path: str | Path) -> Path:
         "has_bias": [_has_bias(layer) for layer in session.architecture.get("layers", [])],
         "optimizer_buffers": len(session.optimizer_state),
     }
+    timeline_meta, timeline_arrays = timeline_members(session.timeline, session.weights)
+    meta.update(timeline_meta)
     try:
         header = json.dumps(meta, default=_plain).encode("utf-8")
     except (TypeError, ValueError, RecursionError) as error:
@@ -115,6 +122,7 @@ def save_session(session: Session, path: str | Path) -> Path:
                 arrays[_array_key(session, index, position)] = np.asarray(array)
     for index, buffer in enumerate(session.optimizer_state):
         arrays[f"v{index}"] = np.asarray(buffer)
+    arrays.update(timeline_arrays)
     try:
         handle, temporary = temporary_beside(path)
     except OSError as error:
@@ -165,6 +173,8 @@ def _load(path: Path, name: str) -> Session:
         fields = Fields(name, meta, SessionError)
         session = _session_from(fields)
         _read_arrays(archive, session, fields)
+        epochs = max((len(values) for values in session.history.values()), default=0)
+        session.timeline = read_timeline(archive, fields, session.weights, epochs)
     return session
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -57,6 +57,9 @@ class LossAxis(pg.AxisItem):
 class CurvesPlot(QWidget):
     """Loss and accuracy per epoch (training solid, validation dashed), with a hover readout."""
 
+    epoch_clicked = Signal(int)
+    """A click on a plot at this epoch (the timeline shows it)."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._theme = LIGHT
@@ -84,6 +87,7 @@ class CurvesPlot(QWidget):
         self.plots = {"loss": self.loss_plot, "accuracy": self.accuracy_plot}
         self.items: dict[str, pg.PlotDataItem] = {}
         self.cursors: dict[str, pg.InfiniteLine] = {}
+        self.viewed_lines: dict[str, pg.InfiniteLine] = {}
         self.markers: dict[str, pg.PlotDataItem] = {}
         for key, plot in self.plots.items():
             plot.showGrid(x=True, y=True, alpha=0.25)
@@ -100,6 +104,11 @@ class CurvesPlot(QWidget):
             cursor.hide()
             plot.addItem(cursor, ignoreBounds=True)
             self.cursors[key] = cursor
+            viewed = pg.InfiniteLine(angle=90, movable=False,
+                                     pen=pg.mkPen((242, 193, 78), width=2))
+            viewed.hide()
+            plot.addItem(viewed, ignoreBounds=True)
+            self.viewed_lines[key] = viewed
             marker = pg.PlotDataItem(pen=None, symbol="o", symbolSize=7)
             plot.addItem(marker, ignoreBounds=True)
             self.markers[key] = marker
@@ -113,6 +122,7 @@ class CurvesPlot(QWidget):
             self.items[key] = item
         self._place_plots(side_by_side=False)
         self.graphics.scene().sigMouseMoved.connect(self._mouse_moved)
+        self.graphics.scene().sigMouseClicked.connect(self._mouse_clicked)
 
         top = QHBoxLayout()
         top.addWidget(self.log_check)
@@ -225,6 +235,28 @@ class CurvesPlot(QWidget):
                 self.show_epoch(int(round(x)))
                 return
         self._hide_cursor()
+
+    def epoch_at(self, position: QPointF) -> int | None:
+        """The epoch under a scene position on either plot, or None off the plots."""
+        for plot in self.plots.values():
+            if plot.sceneBoundingRect().contains(position):
+                return max(int(round(plot.vb.mapSceneToView(position).x())), 0)
+        return None
+
+    @guarded()
+    def _mouse_clicked(self, event: object) -> None:
+        epoch = self.epoch_at(event.scenePos())  # type: ignore[attr-defined]
+        if epoch is not None and event.button() == Qt.MouseButton.LeftButton:  # type: ignore
+            self.epoch_clicked.emit(epoch)
+
+    def show_viewed(self, epoch: int | None) -> None:
+        """Mark the epoch the timeline shows (None: the latest, no mark)."""
+        for line in self.viewed_lines.values():
+            if epoch is None:
+                line.hide()
+            else:
+                line.setValue(epoch)
+                line.show()
 
     def _hide_cursor(self) -> None:
         self._hover_epoch = None

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from nnsim.core.checkpoints import Checkpoints
 from nnsim.core.errors import DatasetError, LessonError
 from nnsim.core.fields import show
 from nnsim.core.history import History
@@ -100,8 +101,9 @@ def session_state(session: Session, path: str | Path, watchable: bool = True
         raise SessionError(f"{name}: {error}") from error
     except _BUILD_ERRORS as error:
         raise SessionError(f"{name}: {error}") from error
+    timeline = session.timeline.copy() if session.timeline is not None else Checkpoints()
     return dataclasses.replace(state, model=model, optimizer=optimizer, history=history,
-                               settings=settings, model_source="session")
+                               settings=settings, model_source="session", timeline=timeline)
 
 
 def open_lesson(name_or_path: str | Path) -> WorkspaceState:
@@ -123,7 +125,7 @@ def with_data(state: WorkspaceState, data: LessonData, **changes: object) -> Wor
                            f"takes {state.network.sizes[0]} inputs")
     state.optimizer.reset()
     return dataclasses.replace(state, data=data, history=History(), probe_index=0,
-                               **changes)  # type: ignore[arg-type]
+                               timeline=Checkpoints(), **changes)  # type: ignore[arg-type]
 
 
 def with_model(state: WorkspaceState, model: Model, source: str) -> WorkspaceState:
@@ -131,7 +133,7 @@ def with_model(state: WorkspaceState, model: Model, source: str) -> WorkspaceSta
     optimizer = SGD(state.settings.learning_rate, state.optimizer.momentum,
                     state.optimizer.nesterov)
     return dataclasses.replace(state, model=model, optimizer=optimizer, history=History(),
-                               model_source=source)
+                               model_source=source, timeline=Checkpoints())
 
 
 # -- pieces ----------------------------------------------------------------------------------

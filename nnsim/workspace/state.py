@@ -83,11 +83,13 @@ def model_with_weights(model: Model, weights: Any) -> Model:
 
 
 def copy_state(state: WorkspaceState) -> WorkspaceState:
-    """A copy that later training cannot change: model, optimiser, history and settings."""
+    """A copy that later training cannot change: model, optimiser, history, checkpoints and
+    settings."""
     if isinstance(state.model, Perceptron):
         model: Model = model_with_weights(state.model, state.network.get_weights())
     else:
         model = state.model.copy()
     history = History({key: list(values) for key, values in state.history.items()})
     return dataclasses.replace(state, model=model, optimizer=copy.deepcopy(state.optimizer),
-                               history=history, settings=dataclasses.replace(state.settings))
+                               history=history, settings=dataclasses.replace(state.settings),
+                               timeline=state.timeline.copy())

@@ -64,3 +64,47 @@ def test_a_branch_forgets_the_later_checkpoints_and_order_is_kept():
         checkpoints.at(0)
     with pytest.raises(ValueError, match="positive"):
         Checkpoints(budget=0)
+
+
+def test_a_record_pickles_as_one_matrix_and_comes_back_equal():
+    import pickle
+
+    checkpoints = Checkpoints(budget=10**6)
+    layers = [(np.arange(6.0).reshape(2, 3), np.arange(3.0)), (np.ones((3, 1)), None)]
+    for epoch in (0, 1, 4):
+        checkpoints.record(epoch, [(W * epoch, None if b is None else b + epoch)
+                                   for W, b in layers])
+    buffers: list = []
+    data = pickle.dumps(checkpoints, protocol=5, buffer_callback=buffers.append)
+    assert len(buffers) == 2  # the epochs and one matrix, whatever the count
+    back = pickle.loads(data, buffers=buffers)
+    assert back.epochs == [0, 1, 4] and back.budget == 10**6 and back.layout == checkpoints.layout
+    (W, b), (W2, b2) = back.at(4)[1]
+    np.testing.assert_array_equal(W, layers[0][0] * 4)
+    np.testing.assert_array_equal(b, layers[0][1] + 4)
+    assert b2 is None and W2.shape == (3, 1)
+
+
+def test_runs_join_after_the_epochs_before_them_and_architectures_do_not_mix():
+    first, run = Checkpoints(), Checkpoints()
+    for epoch in (0, 1, 2):
+        first.record(epoch, [(np.full((1, 1), float(epoch)), None)])
+    for epoch in (0, 1, 2):
+        run.record(epoch, [(np.full((1, 1), 10.0 + epoch), None)])
+    first.extend(run, offset=2)
+    assert first.epochs == [0, 1, 2, 3, 4]
+    assert first.at(2)[1][0][0][0, 0] == 2.0  # the run's epoch 0 was the previous run's last
+    assert first.at(4)[1][0][0][0, 0] == 12.0
+    twin = first.copy()
+    twin.truncate(1)
+    assert first.epochs == [0, 1, 2, 3, 4] and twin.epochs == [0, 1]
+    with pytest.raises(ValueError, match="another architecture"):
+        first.record(9, [(np.zeros((2, 1)), None)])
+
+
+def test_the_budget_counts_what_a_tiny_networks_checkpoints_really_cost():
+    checkpoints = Checkpoints(budget=100_000)
+    for epoch in range(10_000):
+        checkpoints.record(epoch, [(np.zeros((2, 2)), np.zeros(2)), (np.zeros((2, 1)), None)])
+    assert len(checkpoints) < 100_000 // 80  # 56 bytes of numbers, and the array around them
+    assert checkpoints.nbytes <= 100_000

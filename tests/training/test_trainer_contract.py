@@ -329,3 +329,45 @@ def test_one_run_at_a_time_and_close_is_safe_twice(trainer, recorder, qtbot):
     trainer.start(xor_job(epochs))
     qtbot.waitUntil(lambda: bool(recorder.results), timeout=WAIT_MS)
     assert [(r.status, r.steps) for r in recorder.results] == [(FINISHED, epochs * ROWS)]
+
+
+def test_the_run_hands_back_its_weights_by_epoch_as_a_retrained_run_has_them(trainer, recorder,
+                                                                             qtbot):
+    """The timeline's record: epoch 0 is the weights before training, and the checkpoint of
+    epoch n equals a fresh network trained n epochs by ``Network.fit`` with the same seed."""
+    def network() -> Network:
+        return Network.from_sizes([2, 3, 1], ["tanh", "sigmoid"], seed=11)
+
+    start = network().get_weights()
+    job = TrainingJob(model=network(), X=XOR_X, y=XOR_Y, epochs=40, batch_size=2,
+                      optimizer=SGD(0.5, momentum=0.5), loss="sse", shuffle=True, seed=23,
+                      checkpoint_budget=2**20)
+    trainer.start(job)
+    qtbot.waitUntil(lambda: bool(recorder.results), timeout=WAIT_MS)
+    record = recorder.results[0].checkpoints
+    assert record is not None and record.epochs == list(range(41))
+    for epoch in (0, 1, 25, 40):
+        again = network()
+        if epoch:
+            again.fit(XOR_X, XOR_Y, epochs=epoch, batch_size=2, optimizer=SGD(0.5, momentum=0.5),
+                      loss="sse", shuffle=True, seed=23)
+        shown, weights = record.at(epoch)
+        assert shown == epoch
+        for (W, b), (W2, b2) in zip(weights, again.get_weights(), strict=True):
+            np.testing.assert_array_equal(W, W2)
+            np.testing.assert_array_equal(b, b2)
+    assert not np.array_equal(record.at(0)[1][0][0], record.at(40)[1][0][0])
+    np.testing.assert_array_equal(record.at(0)[1][0][0], start[0][0])
+    assert_same_weights(job.model, network_with(record.at(40)[1]))
+
+
+def network_with(weights) -> Network:
+    model = Network.from_sizes([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+    model.set_weights(weights)
+    return model
+
+
+def test_a_job_without_a_budget_records_nothing(trainer, recorder, qtbot):
+    trainer.start(xor_job(3))
+    qtbot.waitUntil(lambda: bool(recorder.results), timeout=WAIT_MS)
+    assert recorder.results[0].checkpoints is None
