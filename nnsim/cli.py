@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nnsim import __version__
+from nnsim.core.animation import DEFAULT_FPS, DEFAULT_MAX_FRAMES, DEFAULT_SIZE, PANELS, parse_size
 from nnsim.core.errors import DatasetError, LessonError
 
 
@@ -39,6 +40,13 @@ def _positive(kind: type) -> object:
             raise argparse.ArgumentTypeError(f"must be above 0, got {text}")
         return value
     return parse
+
+
+def _video_size(text: str) -> tuple[int, int]:
+    try:
+        return parse_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _precision(text: str) -> int:
@@ -82,6 +90,23 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("source", help="a lesson name, a lesson .toml or a saved .nnsim session")
     export.add_argument("--to", required=True, choices=["numpy", "keras", "pytorch"])
     export.add_argument("out", help="the script to write, e.g. xor_keras.py (and .npz beside)")
+
+    animate = commands.add_parser(
+        "animate", help="write a GIF or MP4 of a run, drawn offscreen from its checkpoints")
+    animate.add_argument("source", help="a lesson name or .toml (trained first), or a saved "
+                         ".nnsim session with a recorded timeline")
+    animate.add_argument("--out", required=True, help="the video to write: run.mp4 or run.gif")
+    animate.add_argument("--panel", choices=PANELS,
+                         help="what each frame shows (default canvas+boundary where possible)")
+    animate.add_argument("--size", type=_video_size, default=DEFAULT_SIZE,
+                         help="WIDTHxHEIGHT in pixels, at most 1920x1080 (default 1280x720)")
+    animate.add_argument("--fps", type=int, default=DEFAULT_FPS,
+                         help="frames a second, 1 to 60 (default 30)")
+    animate.add_argument("--epochs", type=_positive(int), help="train the lesson this long")
+    animate.add_argument("--first", type=int, help="the first epoch shown (default the first)")
+    animate.add_argument("--last", type=int, help="the last epoch shown (default the last)")
+    animate.add_argument("--frames", type=_positive(int), default=DEFAULT_MAX_FRAMES,
+                         help="at most this many frames, spread over the epochs (default 300)")
 
     for name, text in (("forward", "print the forward pass neuron by neuron"),
                        ("step", "print the forward (and backward) pass step by step")):
@@ -129,6 +154,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     if args.command == "export":
         return _export(args)
+    if args.command == "animate":
+        from nnsim.app.animation_cli import animate
+
+        return animate(args.source, args.out, args.panel, args.size, args.fps, args.epochs,
+                       args.first, args.last, args.frames)
     from nnsim import headless
 
     lesson = load_lesson(args.lesson)

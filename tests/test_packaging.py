@@ -117,6 +117,7 @@ def test_spec_ships_resources_where_the_frozen_app_looks(monkeypatch, tmp_path):
     "PySide6/Qt/plugins/imageformats/libqsvg.so",
     "sklearn/datasets/data/digits.csv.gz",
     "sklearn/datasets/descr/digits.rst",
+    "imageio_ffmpeg/binaries/__init__.py",
 ])
 def test_spec_keeps_what_nnsim_needs(spec_namespace, destination):
     assert spec_namespace["_kept"](destination)
@@ -134,6 +135,8 @@ def test_spec_keeps_what_nnsim_needs(spec_namespace, destination):
     "sklearn/datasets/data/iris.csv",
     "sklearn/datasets/images/china.jpg",
     "scipy/special/tests/data/boost.npz",
+    "imageio_ffmpeg/binaries/ffmpeg-linux-x86_64-v7.1",  # 170 MB: MP4 uses a system ffmpeg
+    "imageio_ffmpeg/binaries/ffmpeg-win-x86_64-v7.1.exe",
 ])
 def test_spec_leaves_out_what_nnsim_never_uses(spec_namespace, destination):
     assert not spec_namespace["_kept"](destination)

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QStandardPaths, Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
+from nnsim.app.animation_export import export_animation_dialog
 from nnsim.app.controller import AppController
 from nnsim.app.dialogs import PreferencesDialog, show_about, show_shortcuts
 from nnsim.app.figures import copy_figure
@@ -45,6 +46,8 @@ class NnsimApp:
         w.action_reset_layout.triggered.connect(w.reset_layout)
         w.action_export.triggered.connect(self.export_dialog)
         w.action_export_model.triggered.connect(lambda: export_model_dialog(self.controller))
+        w.action_export_animation.triggered.connect(
+            lambda: export_animation_dialog(self.controller))
         w.action_copy_figure.triggered.connect(lambda: copy_figure(w))
         w.action_open_lesson.triggered.connect(self.open_lesson_dialog)
         w.action_open_dataset.triggered.connect(self.open_dataset_dialog)

@@ -272,6 +272,8 @@ class MainWindow(QMainWindow):
                                                "Open a lesson .toml file")
         self.action_export = self._action("&Export figures…", "Ctrl+E",
                                           "Save the canvas and every plot as PNG and SVG")
+        self.action_export_animation = self._action(
+            "Export a&nimation…", None, "The run as a GIF or MP4 video, epoch by epoch")
         self.action_export_model = self._action(
             "Export &model…", None, "The network as a NumPy, Keras or PyTorch script")
         self.action_quit = self._action("&Quit", Key.Quit, "Close nnsim")
@@ -320,7 +322,7 @@ class MainWindow(QMainWindow):
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
         for action in (self.action_open_lesson, self.action_open_dataset, self.action_export,
-                       self.action_export_model):
+                       self.action_export_animation, self.action_export_model):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
