@@ -26,6 +26,9 @@ from nnsim.ui.palette import Theme
 
 MIN_SCALE, MAX_SCALE, SCALE_STEP = 0.7, 2.5, 1.15
 SETTLE_MS = 1500   # how long after F5 the window's size may still change (window manager)
+#: Screen heights from which projector mode stacks the main panel and the digit pad; below it
+#: they share the space as tabs.
+STACK_TWO_PANELS_FROM = 1400
 
 
 class _ResizeWatch(QObject):
@@ -118,6 +121,15 @@ class Presentation:
     def _widen_main_panel(self) -> None:
         dock = self.window.docks.get(self.main_panel or "")
         if self.projector and dock is not None and dock.isVisible():
+            pad = self.window.docks.get("digits")
+            screen = self.window.screen()  # full screen: the window grows to it (maybe later)
+            if pad is not None and pad is not dock and pad.isVisible() and screen is not None \
+                    and screen.geometry().height() < STACK_TWO_PANELS_FROM:
+                # Two panels one above the other leave each too short to read on a small
+                # projector (MNIST's curves were a sliver under the pad): tabs, the pad in
+                # front (the class watches what is drawn on it).
+                self.window.tabifyDockWidget(dock, pad)
+                pad.raise_()
             self.window.resizeDocks([dock], [int(self.window.width() * 0.45)],
                                     Qt.Orientation.Horizontal)
             self.window.canvas.fit_to_window()

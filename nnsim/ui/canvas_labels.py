@@ -20,6 +20,7 @@ from nnsim.ui.guard import guarded
 
 MIN_PIXELS = 7           # texts smaller than this hide (hovering still tells)
 BIAS_INSIDE_PIXELS = 9   # a "+1" smaller than this moves left of its node
+CAPTION_GAP_PIXELS = 8   # closer than this, headings break "256, sigmoid" into two lines
 
 
 @dataclass
@@ -92,14 +93,13 @@ class CanvasLabels(QGraphicsObject):
             if label.role == "bias":
                 label.x = x - self._node_d / 2 - 0.05 if outside else x
                 label.anchor = (1.0, 0.5) if outside else anchor
+        self._lines = self._split(narrow=False)
+        self._measure()
+        if self._crowded(pixel[0]):  # headings would run into each other: "256" over "relu"
+            self._lines = self._split(narrow=True)
+            self._measure()
         rect = QRectF()
-        for k, (label, lines) in enumerate(zip(self.labels, self._lines, strict=True)):
-            font = self._fonts.get((label.role, label.bold), QFont())
-            for line in lines:
-                line.prepare(QTransform(), font)
-            width = max(line.size().width() for line in lines)
-            height = sum(line.size().height() for line in lines)
-            self._extents[k] = (width, height)
+        for label, (width, height) in zip(self.labels, self._extents, strict=True):
             # The item's bounds, in data units: the text may lie on either side of its point.
             ax, ay = label.anchor
             # 4 px more: antialiased glyph edges, so no partial repaint leaves a trace.
@@ -110,6 +110,29 @@ class CanvasLabels(QGraphicsObject):
             self.prepareGeometryChange()
             self._rect = rect
         self.update()
+
+    def _split(self, narrow: bool) -> list[list[QStaticText]]:
+        """Each label's lines; ``narrow`` puts a heading's size and activation on lines of
+        their own."""
+        return [[QStaticText(line) for line in (label.text.replace(", ", "\n")
+                 if narrow and label.role == "caption" else label.text).split("\n")]
+                for label in self.labels]
+
+    def _measure(self) -> None:
+        for k, (label, lines) in enumerate(zip(self.labels, self._lines, strict=True)):
+            font = self._fonts.get((label.role, label.bold), QFont())
+            for line in lines:
+                line.prepare(QTransform(), font)
+            self._extents[k] = (max(line.size().width() for line in lines),
+                                sum(line.size().height() for line in lines))
+
+    def _crowded(self, pixel_x: float) -> bool:
+        """Whether two neighbouring headings, centred on their layers, would touch."""
+        captions = sorted((label.x, k) for k, label in enumerate(self.labels)
+                          if label.role == "caption" and self._shown.get("caption", False))
+        pairs = zip(captions, captions[1:], strict=False)
+        return any((x2 - x1) / pixel_x < (self._extents[a][0] + self._extents[b][0]) / 2
+                   + CAPTION_GAP_PIXELS for (x1, a), (x2, b) in pairs)
 
     @guarded(QRectF)
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt name)

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
+from nnsim.app.presentation import STACK_TWO_PANELS_FROM
 from nnsim.core.lessons import list_lessons
 
 
@@ -130,3 +131,33 @@ def test_projector_mode_keeps_the_digit_pad_beside_the_main_panel(nnsim_app, qtb
     assert not window.docks["digits"].visibleRegion().isEmpty()
     nnsim_app.presentation.set_projector(False)
     qtbot.wait(300)
+
+
+def test_a_small_projector_gives_the_main_panel_and_the_pad_tabs_of_full_height(nnsim_app,
+                                                                                qtbot):
+    """Below 1400 px the curves and the pad, stacked, were each too short to read (mnist-keras
+    at 1280x800): they share the column as tabs, the pad in front (the class watches what is
+    drawn on it); F5 again restores."""
+    window = nnsim_app.window
+    window.resize(1280, 800)
+    nnsim_app.controller.load_lesson_safely("mnist-keras")
+    settle(qtbot, nnsim_app)
+    before = seen_docks(nnsim_app)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    settle(qtbot, nnsim_app)
+    curves, pad = window.docks["curves"], window.docks["digits"]
+    if window.screen().geometry().height() < STACK_TWO_PANELS_FROM:
+        assert pad in window.tabifiedDockWidgets(curves)
+        assert not pad.visibleRegion().isEmpty() and curves.visibleRegion().isEmpty()
+        assert pad.height() > 0.6 * window.height()
+    else:  # a big screen keeps both in view
+        assert not pad.visibleRegion().isEmpty()
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    settle(qtbot, nnsim_app)
+    assert seen_docks(nnsim_app) == before
+
+
+def seen_docks(app) -> dict:
+    """Where the docks the teacher can see are (a tab behind another is not seen)."""
+    return {key: dock.geometry().getRect() for key, dock in app.window.docks.items()
+            if not dock.visibleRegion().isEmpty()}

@@ -74,3 +74,26 @@ def test_every_glyph_lies_inside_the_items_bounds(qtbot, size):
     assert all(inside.contains(QPointF(float(x), float(y))) for x, y in zip(xs, ys,
                                                                           strict=True))
 
+
+
+def test_crowded_headings_break_size_and_activation_onto_lines_of_their_own(qapp):
+    """Headings too close at the projector's size would run into each other ("256,
+    sigmoid128, sigmoid"): each takes three lines then, and two again given room."""
+    labels_item = CanvasLabels()
+    texts = ["hidden 1\n256, sigmoid", "hidden 2\n128, sigmoid", "output\n10, softmax"]
+    labels = [network_labels(network_layout([2, 1], [False]), [2, 1], [["a", "b"], ["c"]],
+                             ["sigmoid"], None, (False, False), 0.6)[0] for _ in texts]
+    for k, (label, text) in enumerate(zip(labels, texts, strict=True)):
+        label.text, label.x = text, float(k)
+    labels_item.set_labels(labels, QColor(0, 0, 0), 0.6)
+    sizes = label_sizes(100, PROJECTOR.font_scale)
+    labels_item.fit(sizes, (1 / 400, 1 / 400), PROJECTOR.font_scale)  # 400 px per unit
+    assert [len(lines) for lines in labels_item._lines] == [2, 2, 2]
+    wide = [width for width, _ in labels_item._extents]
+    apart = int(max(wide) + 8) - 1  # one pixel short of room for the widest pair
+    labels_item.fit(sizes, (1 / apart, 1 / apart), PROJECTOR.font_scale)
+    assert [len(lines) for lines in labels_item._lines] == [3, 3, 3]
+    narrow = [width for width, _ in labels_item._extents]
+    assert all((narrow[k] + narrow[k + 1]) / 2 + 8 <= apart for k in range(2))
+    labels_item.fit(sizes, (1 / 400, 1 / 400), PROJECTOR.font_scale)  # 400 px apart
+    assert [len(lines) for lines in labels_item._lines] == [2, 2, 2]
