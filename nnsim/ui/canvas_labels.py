@@ -166,6 +166,10 @@ def layer_caption(k: int, sizes: Sequence[int], activations: Sequence[str],
         return (f"inputs\n{image_shape[0]}x{image_shape[1]} = {n}" if image_shape
                 else f"inputs\n{n}")
     title = "output" if k == last else "hidden" if last == 2 else f"hidden {k}"
+    if k < last and activations[k] == "gate":  # a mixture: its experts feed the gate
+        title = "experts"
+    elif k < last and activations[k - 1] == "gaussian":
+        title = "RBF units"
     return f"{title}\n{n}, {activations[k - 1]}"
 
 

@@ -28,6 +28,10 @@ def test_captions_and_labels_of_a_network():
     assert layer_caption(0, sizes, ["relu", "softmax"], (28, 28)) == "inputs\n28x28 = 784"
     assert layer_caption(1, sizes, ["relu", "softmax"]) == "hidden\n256, relu"
     assert layer_caption(2, [2, 3, 4, 1], ["tanh", "tanh", "sigmoid"]) == "hidden 2\n4, tanh"
+    # The lecture's other types name their layers: RBF units, a mixture's experts.
+    assert layer_caption(1, [2, 4, 1], ["gaussian", "sigmoid"]) == "RBF units\n4, gaussian"
+    assert layer_caption(1, [2, 2, 1], ["sigmoid", "gate"]) == "experts\n2, sigmoid"
+    assert layer_caption(2, [2, 2, 1], ["sigmoid", "gate"]) == "output\n1, gate"
     layout = network_layout([2, 3, 1], [True, True])
     labels = network_labels(layout, [2, 3, 1], neuron_names([2, 3, 1]), ["sigmoid"] * 2, None,
                             (True, True), 0.6)
