@@ -29,6 +29,10 @@ def export_animation_dialog(controller: AppController) -> Path | None:
     state = controller.workspace.state
     if state is None:
         return None
+    if controller.workspace.status.is_active:  # the run joins the timeline when it ends
+        warn(controller.window, TITLE, f"{state.lesson.title} is training: its run is "
+             "recorded when it ends. Stop it (or let it finish), then export the animation.")
+        return None
     epochs = state.timeline.epochs
     if len(epochs) < 2:
         warn(controller.window, TITLE, f"{state.lesson.title} has no recorded run yet: train "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import imageio.v3 as iio
 import numpy as np
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from nnsim.ui.animation_dialog import AnimationDialog
@@ -106,3 +106,16 @@ def test_an_untrained_run_asks_to_train_first(nnsim_app, tmp_path):
     window = nnsim_app.window
     window.action_export_animation.trigger()
     assert any("train first" in text for text in warnings_shown(window))
+
+
+def test_a_run_under_way_is_exported_once_it_ends(nnsim_app, qtbot):
+    """While training, the run is not recorded yet: the warning says so, not "train first"."""
+    window, controller = nnsim_app.window, nnsim_app.controller
+    window.controls.epochs.setValue(100_000)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: controller.workspace.status.is_active, timeout=10_000)
+    window.action_export_animation.trigger()
+    shown = warnings_shown(window)
+    assert any("is training: its run is recorded when it ends" in text for text in shown)
+    assert not any("train first" in text for text in shown)
+    controller.stop_training(2000)
