@@ -24,6 +24,19 @@ if TYPE_CHECKING:
 TITLE = "Cannot export the animation"
 
 
+def default_folder() -> Path:
+    """Videos, else Pictures, Documents or home: the first that exists (a fresh Linux
+    account often has no ~/Videos, and the suggested file must be writable as it stands)."""
+    for location in (QStandardPaths.StandardLocation.MoviesLocation,
+                     QStandardPaths.StandardLocation.PicturesLocation,
+                     QStandardPaths.StandardLocation.DocumentsLocation,
+                     QStandardPaths.StandardLocation.HomeLocation):
+        folder = QStandardPaths.writableLocation(location)
+        if folder and Path(folder).is_dir():
+            return Path(folder)
+    return Path.cwd()
+
+
 def export_animation_dialog(controller: AppController) -> Path | None:
     """Ask for the settings, then export; the file written, or None."""
     state = controller.workspace.state
@@ -38,9 +51,8 @@ def export_animation_dialog(controller: AppController) -> Path | None:
         warn(controller.window, TITLE, f"{state.lesson.title} has no recorded run yet: train "
              "first (Train, or Step one epoch a few times), then export the animation.")
         return None
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MoviesLocation)
     dialog = AnimationDialog(controller.window, panels_for(state), epochs,
-                             Path(folder or ".") / f"{state.lesson.name}.mp4")
+                             default_folder() / f"{state.lesson.name}.mp4")
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen() is None:
         return None
     return export_animation(controller, dialog.chosen())

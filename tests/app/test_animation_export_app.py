@@ -119,3 +119,14 @@ def test_a_run_under_way_is_exported_once_it_ends(nnsim_app, qtbot):
     assert any("is training: its run is recorded when it ends" in text for text in shown)
     assert not any("train first" in text for text in shown)
     controller.stop_training(2000)
+
+
+def test_the_suggested_folder_exists(tmp_path, monkeypatch):
+    """No ~/Videos on a fresh account: the dialog suggests a folder that is there."""
+    from nnsim.app.animation_export import default_folder
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    assert default_folder().is_dir()
+    (tmp_path / "Videos").mkdir()
+    assert default_folder().is_dir()
