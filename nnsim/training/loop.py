@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nnsim.core.checkpoints import Checkpoints, layout_of
+from nnsim.core.checkpoints import Checkpoints
 from nnsim.core.grid import grid_extent, grid_maps, grid_points
 from nnsim.core.history import History, history_view
 from nnsim.core.network import Network
@@ -26,6 +26,7 @@ from nnsim.core.perceptron import Perceptron
 from nnsim.core.snapshot import Snapshot
 from nnsim.training.control import Change, TrainingControl
 from nnsim.training.derived import probe_activations, weights_finite
+from nnsim.training.recording import RunRecord
 from nnsim.training.separability import linearly_separable
 from nnsim.training.steppers import NetworkStepper, PerceptronStepper, Weights, make_stepper
 
@@ -191,11 +192,10 @@ class _Loop:
         self.good_weights: Weights | None = None
         self.reason = NON_FINITE  # what made a run diverge, when it does
         self.epochs_above = 0  # epochs in a row above the loss ceiling
-        self.checkpoints: Checkpoints | None = None
+        self.record: RunRecord | None = None
         if job.checkpoint_budget is not None:
-            self.checkpoints = Checkpoints(job.checkpoint_budget)
-            self.layout = layout_of(self.stepper.as_network().get_weights())
-            self._checkpoint()
+            self.record = RunRecord(job.checkpoint_budget, self.stepper.as_network())
+            self.record.record(0, self.stepper.as_network())
 
     def _init_grid(self) -> None:
         grid = self.job.grid
@@ -215,13 +215,14 @@ class _Loop:
         status = self._loop(control, stepper)
         if status == DIVERGED and self.good_weights is not None:
             stepper.restore(self.good_weights)
-        if status == DIVERGED and self.checkpoints is not None:
-            self._forget_non_finite(self.checkpoints)
+        if status == DIVERGED and self.record is not None:
+            self.record.drop_non_finite()
         self._publish(status, check=False)
         reason = self.reason.format(epoch=self.epoch + 1) if self.reason == NON_FINITE \
             else self.reason
         return TrainingResult(status, self.history, self.step, self.epoch, self.last_snapshot,
-                              reason if status == DIVERGED else "", self.checkpoints)
+                              reason if status == DIVERGED else "",
+                              None if self.record is None else self.record.checkpoints)
 
     def _loop(self, control: TrainingControl, stepper: NetworkStepper | PerceptronStepper) -> str:
         if not self._publish(PAUSED if control.is_paused else RUNNING):
@@ -284,8 +285,8 @@ class _Loop:
         stepper.epoch_finished(logs)
         self.epoch += 1
         self.epoch_loss, self.epoch_correct, self.position = 0.0, 0, 0
-        if self.checkpoints is not None:
-            self._checkpoint()
+        if self.record is not None:
+            self.record.record(self.epoch, self.stepper.as_network())
         if self.on_epoch_end is not None:
             self.on_epoch_end(self.epoch, dict(logs))
         if self._blown_up(loss):
@@ -303,23 +304,6 @@ class _Loop:
             return FINISHED
         stepper.begin_epoch(self.rng)
         return None
-
-    def _checkpoint(self) -> None:
-        """The weights now, as the timeline's checkpoint of this epoch: one copy of the live
-        parameters into one vector, a few microseconds even for XOR's one-step epochs."""
-        parameters = self.stepper.as_network().parameters()
-        flat = np.concatenate([p.ravel() for p in parameters]) if parameters else np.zeros(0)
-        self.checkpoints.record_flat(self.epoch, flat, self.layout)
-
-    @staticmethod
-    def _forget_non_finite(checkpoints: Checkpoints) -> None:
-        """Drop a diverged run's last checkpoints whose weights are NaN or infinite: nothing to
-        go back to. A weight that went NaN ends the run, so only the last ones can be."""
-        for epoch in reversed(checkpoints.epochs):
-            if all(a is None or np.isfinite(a).all() for layer in checkpoints.at(epoch)[1]
-                   for a in layer):
-                return
-            checkpoints.truncate(epoch - 1)
 
     def _cycled(self, perceptron: Perceptron) -> bool:
         """The weights came back to where an earlier epoch with mistakes left them: they cycle
