@@ -12,6 +12,7 @@ later history and checkpoints as one undoable step (Ctrl+Z brings them back).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
@@ -74,6 +75,7 @@ class TimelineLink(QObject):
         self.toolbar.addWidget(self.bar)
         window.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.toolbar)
         self.pace = DEFAULT_PACE
+        self._pending: Callable[[], object] | None = None  # what waits for a run's end
         self._position = 0.0
         self._played_at = 0.0
         self.replay = QTimer(self, interval=REPLAY_INTERVAL_MS)
@@ -138,9 +140,23 @@ class TimelineLink(QObject):
 
     # -- scrubbing and replay ----------------------------------------------------------------
 
+    def _paused(self) -> bool:
+        return self.controller.is_training and self.workspace.status is RunStatus.PAUSED
+
+    def _after_the_run(self, call: Callable[[], object]) -> None:
+        """Looking back on a paused run ends it (its checkpoints join the timeline when it
+        ends; Train then goes on from the latest state or branches, as between runs), then
+        ``call`` runs. While it ends, the last request wins."""
+        self._pending = call
+        self.controller.stop_training()
+
     @Slot(int)
     def view_epoch(self, epoch: int) -> int | None:
-        """Show the checkpoint at or before ``epoch`` everywhere (between runs only)."""
+        """Show the checkpoint at or before ``epoch`` everywhere (between runs; a paused run
+        is ended first)."""
+        if self._paused():
+            self._after_the_run(lambda: self.view_epoch(epoch))
+            return None
         if self.controller.is_training:
             return None
         self.controller.pacer.discard()  # a frame still pending would cover the one shown
@@ -148,7 +164,9 @@ class TimelineLink(QObject):
 
     @Slot(int)
     def step(self, direction: int) -> None:
-        if not self.controller.is_training:
+        if self._paused():
+            self._after_the_run(lambda: self.step(direction))
+        elif not self.controller.is_training:
             self.set_playing(False)
             self.controller.pacer.discard()
             self.model.step(direction)
@@ -156,6 +174,10 @@ class TimelineLink(QObject):
     @Slot(bool)
     def set_playing(self, playing: bool) -> None:
         """Replay from the epoch shown (from the first, when the latest is shown) or pause."""
+        if playing and self._paused():
+            self.bar.set_playing(False)
+            self._after_the_run(lambda: self.set_playing(True))
+            return
         if playing and (self.controller.is_training or not self.model.epochs):
             playing = False
         if playing and not self.playing:
@@ -202,11 +224,14 @@ class TimelineLink(QObject):
     def _on_status(self, status: RunStatus) -> None:
         if status.is_active:
             self.set_playing(False)
-            self.bar.set_enabled(False)
+            self.bar.follow(self.bar.slider.value(), paused=status is RunStatus.PAUSED)
         else:
             self._show()
+            pending, self._pending = self._pending, None
+            if pending is not None:  # after the run's end is handled (its record folded)
+                QTimer.singleShot(0, self, pending)
 
     @guarded()
     def _on_frame(self, snapshot: Snapshot) -> None:
         if self.workspace.status.is_active:
-            self.bar.follow(snapshot.epoch)
+            self.bar.follow(snapshot.epoch, paused=self.workspace.status is RunStatus.PAUSED)

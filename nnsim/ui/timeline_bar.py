@@ -95,15 +95,19 @@ class TimelineBar(QWidget):
         self.label.setStyleSheet(VIEWING_STYLE if viewing is not None else "")
         self.set_enabled(True)
 
-    def follow(self, epoch: int) -> None:
-        """Training runs: the slider follows its latest epoch and cannot be moved."""
+    def follow(self, epoch: int, paused: bool = False) -> None:
+        """Training runs: the slider follows its latest epoch and cannot be moved; a paused
+        run can be looked back on (moving the slider then ends the run: the app says so)."""
         self.slider.blockSignals(True)
         self.slider.setRange(0, max(epoch, 0))
         self.slider.setValue(epoch)
         self.slider.blockSignals(False)
-        self.label.setText(f"Training: epoch {epoch:,}")
+        self.label.setText(f"Paused at epoch {epoch:,}: move the slider to look back"
+                           if paused else f"Training: epoch {epoch:,}")
         self.label.setStyleSheet("")
         self.set_enabled(False)
+        for widget in (self.back, self.play, self.slider) if paused else ():
+            widget.setEnabled(True)
 
     def set_enabled(self, on: bool) -> None:
         """Scrubbing and replay only between runs, and only with something recorded."""

@@ -264,3 +264,26 @@ def test_a_saved_session_keeps_the_timeline(nnsim_app, qtbot, tmp_path):
     scrub_to(nnsim_app, qtbot, 15)
     assert link.viewing == 15
     assert_weights(nnsim_app.window.canvas._snapshot.weights, retrained(15))
+
+
+def test_looking_back_on_a_paused_run_ends_it_and_shows_that_epoch(nnsim_app, qtbot):
+    """Paused, the slider can be moved: the run ends (its checkpoints join the timeline) and
+    the epoch chosen is shown, here the start: the lesson's fresh weights."""
+    window, controller = nnsim_app.window, nnsim_app.controller
+    link, bar = controller.timeline, controller.timeline.bar
+    window.controls.epochs.setValue(100_000)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: controller.last_snapshot is not None
+                    and controller.last_snapshot.epoch >= 5, timeout=30_000)
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # pause
+    qtbot.waitUntil(lambda: controller.workspace.status.name == "PAUSED", timeout=10_000)
+    qtbot.waitUntil(lambda: bar.slider.isEnabled(), timeout=5000)
+    assert bar.label.text().startswith("Paused at epoch ")
+    bar.slider.setFocus()
+    qtbot.keyClick(bar.slider, Qt.Key.Key_Home)
+    qtbot.waitUntil(lambda: run_over(controller) and link.viewing == 0, timeout=30_000)
+    trained = controller.history.epochs
+    assert trained >= 5 and link.model.latest == trained
+    assert bar.label.text() == f"Viewing epoch 0 of {trained:,}"
+    assert_weights(window.canvas._snapshot.weights, retrained(0))
+    assert_weights(link.model.checkpoints.at(5)[1], retrained(5))
