@@ -17,6 +17,7 @@ from nnsim.app.controller import AppController
 from nnsim.app.messages import warn
 from nnsim.core.errors import DatasetError, LessonError
 from nnsim.core.lessons import Lesson, LessonData, load_lesson
+from nnsim.training.worker import back_to_gui_thread
 
 MNIST_LESSON = "mnist-keras"
 
@@ -40,6 +41,8 @@ class _IdxReader(QObject):
             self.loaded.emit(self.lesson.load_data(path=self.folder))
         except (DatasetError, LessonError, OSError, MemoryError) as error:
             self.failed.emit(str(error) or "not enough memory to hold the images")
+        finally:
+            back_to_gui_thread(self)  # never destroyed in the reader's thread (a deadlock)
 
 
 class MnistLoader(QObject):
@@ -62,7 +65,6 @@ class MnistLoader(QObject):
         self.reader.failed.connect(self._on_failed)
         self.reader.loaded.connect(self.thread.quit)
         self.reader.failed.connect(self.thread.quit)
-        self.thread.finished.connect(self.reader.deleteLater)
         controller.window.close_hooks.append(self.shutdown)
         self.thread.start()
         self.progress.show()

@@ -13,7 +13,7 @@ import multiprocessing.process
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from nnsim.core.snapshot import Snapshot
 from nnsim.training.blas_threads import one_blas_thread
@@ -59,6 +59,19 @@ class FrameCredit:
         self._drawn = True
 
 
+def back_to_gui_thread(worker: QObject) -> None:
+    """Hand a worker object back to the GUI thread as its last act in its own thread.
+
+    Deleted in the worker thread (``deleteLater`` on the thread's ``finished``), a Python
+    QObject with connections to GUI objects takes Qt's connection locks there and then waits
+    for the GIL, while the GUI thread, holding the GIL, waits for those locks to disconnect a
+    signal: both wait for ever (a frozen window; caught once in CI, in the dataset loader).
+    Back home it is destroyed by the GUI thread, with the GIL, when its owner lets it go."""
+    app = QCoreApplication.instance()
+    if app is not None and worker.thread() is not app.thread():
+        worker.moveToThread(app.thread())
+
+
 class TrainingWorker(QObject):
     """Runs one TrainingJob in whatever thread it lives in; never lets an exception escape."""
 
@@ -81,6 +94,12 @@ class TrainingWorker(QObject):
     @Slot()
     def run(self) -> None:
         """Train; emit ``finished(result)`` or ``failed(message)``."""
+        try:
+            self._run()
+        finally:
+            back_to_gui_thread(self)
+
+    def _run(self) -> None:
         ready = None if self.credit is None else self.credit.ready
         try:
             # One BLAS thread for the trainer leaves the other core to the GUI (DESIGN.md, 7).
@@ -130,7 +149,6 @@ class _Run(QObject):
         # need not deliver it. QThread.quit is thread-safe.
         self.worker.finished.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
         self.worker.failed.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
-        self.thread.finished.connect(self.worker.deleteLater)
         self.worker.snapshot_ready.connect(self._on_snapshot_ready)
         self.worker.finished.connect(self._on_finished)
         self.worker.failed.connect(self._on_failed)

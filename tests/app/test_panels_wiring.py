@@ -160,3 +160,21 @@ def test_export_figures_at_a_chosen_width_keeps_each_panels_aspect(nnsim_app, tm
         image = QImage(str(path))
         assert image.width() == 2400, path.name
         assert image.height() > 100, path.name
+
+
+def test_the_mnist_readers_object_ends_in_the_gui_thread(nnsim_app, qtbot, tmp_path):
+    """The reader leaves its thread before the thread ends (destroyed there, it deadlocked the
+    window with the GUI thread disconnecting the progress dialog: caught once in CI)."""
+    from PySide6.QtWidgets import QApplication
+
+    from nnsim.app.dataset_loading import open_mnist_folder
+
+    rng = np.random.default_rng(2)
+    for prefix, count in (("train", 24), ("t10k", 8)):
+        _write_idx(tmp_path, f"{prefix}-images-idx3-ubyte", 2051, (count, 28, 28),
+                   rng.integers(0, 256, (count, 28, 28)))
+        _write_idx(tmp_path, f"{prefix}-labels-idx1-ubyte", 2049, (count,), np.arange(count) % 8)
+    loader = open_mnist_folder(nnsim_app.controller, str(tmp_path))
+    qtbot.waitUntil(lambda: len(nnsim_app.controller.data.X_train) == 24, timeout=20_000)
+    qtbot.waitUntil(lambda: not loader.thread.isRunning(), timeout=5000)
+    assert loader.reader.thread() is QApplication.instance().thread()

@@ -174,3 +174,17 @@ def test_the_trainer_process_outbox_also_takes_an_overdue_acknowledgement_as_los
     assert received() == ["s3"]
     outbox.acknowledged()  # s1's late ack sends nothing old
     assert received() == []
+
+
+def test_a_finished_workers_object_goes_back_to_the_gui_thread(qtbot, trainer, qapp):
+    """Destroyed in its own thread, the worker took Qt's connection locks there and waited for
+    the GIL the GUI thread held while it waited for those locks (a frozen window): it must end
+    its run in the GUI thread's hands, alive, and its thread must end."""
+    recorder = Recorder(trainer)
+    trainer.start(xor_job(epochs=20))
+    run = trainer._run
+    qtbot.waitUntil(lambda: bool(recorder.results), timeout=5000)
+    qtbot.waitUntil(lambda: not run.thread.isRunning(), timeout=5000)
+    qapp.processEvents()
+    assert run.worker.thread() is qapp.thread()  # not deleted: a live object, at home
+    assert run.worker.objectName() == ""
