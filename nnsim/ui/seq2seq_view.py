@@ -74,7 +74,7 @@ class Seq2SeqView(QWidget):
         self.states_plot.addItem(self.decoder_image)
         self.handover_arrow = pg.ArrowItem(angle=180, headLen=14, tailLen=18, tailWidth=3)
         self.states_plot.addItem(self.handover_arrow)
-        self.labels: list[tuple[pg.PlotItem, pg.TextItem]] = []
+        self.labels: dict[object, tuple[pg.PlotItem, pg.TextItem]] = {}
         self.probability_plot = self.graphics.addPlot(row=1, col=0)
         self.probabilities = pg.ImageItem(axisOrder="row-major")
         self.probability_plot.addItem(self.probabilities)
@@ -94,6 +94,7 @@ class Seq2SeqView(QWidget):
         """How a snapshot becomes one sequence's handover (and its target, or None for a
         typed sequence); ``end`` is the end symbol, written "."."""
         self.model, self.end, self.shown = model, end, None
+        self._forget_labels()
         self.entry.clear()
         self.message.clear()
 
@@ -125,27 +126,28 @@ class Seq2SeqView(QWidget):
         self.decoder_image.setImage(shown.decoder_states.T, levels=(-1, 1), lut=lut)
         self.decoder_image.setRect(start - 0.5, 0, steps, units)
         self.handover_arrow.setPos(start - 0.5, units / 2)
-        for plot, item in self.labels:
-            plot.removeItem(item)
-        self.labels = []
+        unused = set(self.labels)
         fg = self.theme.foreground
         read = ["start" if s == shown.probabilities.shape[1] else self._symbol(s)
                 for s in shown.decoder_inputs]
         for t in range(steps):
             # Rows of text above and below the states, offset by whole text heights (anchors),
             # so they never overlap at any size or font scale; _fit_margins makes room.
-            self._label(self._symbol(shown.source[t]), t, units, fg, bold=True, row=1)
-            self._label(read[t], start + t, units, fg, row=1)
+            self._label(unused, ("source", t), self._symbol(shown.source[t]), t, units, fg,
+                        bold=True, row=1)
+            self._label(unused, ("read", t), read[t], start + t, units, fg, row=1)
             right = target is None or shown.decoded[t] == target[t]
-            self._label(self._symbol(shown.decoded[t]), start + t, 0,
+            self._label(unused, ("wrote", t), self._symbol(shown.decoded[t]), start + t, 0,
                         RIGHT if right else WRONG, bold=True, row=-1)
             if target is not None:
-                self._label(self._symbol(target[t]), start + t, 0, fg, row=-2)
-        self._label("encoder reads", (steps - 1) / 2, units, fg, row=2)
-        self._label("decoder reads", start + (steps - 1) / 2, units, fg, row=2)
-        self._label("writes", steps + GAP / 2 - 0.5, 0, fg, row=-1)
+                self._label(unused, ("target", t), self._symbol(target[t]), start + t, 0, fg,
+                            row=-2)
+        self._label(unused, "encoder", "encoder reads", (steps - 1) / 2, units, fg, row=2)
+        self._label(unused, "decoder", "decoder reads", start + (steps - 1) / 2, units, fg,
+                    row=2)
+        self._label(unused, "writes", "writes", steps + GAP / 2 - 0.5, 0, fg, row=-1)
         if target is not None:
-            self._label("target", steps + GAP / 2 - 0.5, 0, fg, row=-2)
+            self._label(unused, "targets", "target", steps + GAP / 2 - 0.5, 0, fg, row=-2)
         self.states_plot.setXRange(-0.6, start + steps - 0.4, padding=0.02)
         self._fit_margins()
         vocabulary = shown.probabilities.shape[1]
@@ -155,8 +157,10 @@ class Seq2SeqView(QWidget):
         self.probability_plot.setXRange(-0.6, start + steps - 0.4, padding=0.02)
         self.probability_plot.setYRange(-0.6, vocabulary - 0.2, padding=0)
         for k in range(vocabulary):  # the symbols, in the gap left of the decoder's steps
-            self._label(self._symbol(k), start - 0.8, k, fg, plot=self.probability_plot,
-                        small=True)
+            self._label(unused, ("symbol", k), self._symbol(k), start - 0.8, k, fg,
+                        plot=self.probability_plot, small=True)
+        for key in unused:  # e.g. the targets of the data's row, for a typed sequence
+            self.labels[key][1].setVisible(False)
         written = sequence_text(shown.decoded, self.end)
         text = (f"Encoder reads {sequence_text(shown.source, self.end)}; its last state is "
                 f"handed to the decoder (the arrow), which writes {written}")
@@ -186,21 +190,37 @@ class Seq2SeqView(QWidget):
         font.setPointSizeF((8 if small else 11) * self.theme.font_scale)
         return font
 
-    def _label(self, text: str, x: float, y: float, colour: tuple, bold: bool = False,
-               plot: pg.PlotItem | None = None, row: int = 0, small: bool = False) -> None:
-        """Text at (x, y); ``row`` k > 0 sits k rows of text above y, k < 0 below it."""
-        vertical = 0.5 if row == 0 else (row if row > 0 else row + 1)
-        item = pg.TextItem(text, color=colour, anchor=(0.5, vertical))
-        font = self._font(small)
-        font.setBold(bold)
-        item.setFont(font)
+    def _label(self, unused: set, key: object, text: str, x: float, y: float, colour: tuple,
+               bold: bool = False, plot: pg.PlotItem | None = None, row: int = 0,
+               small: bool = False) -> None:
+        """Text at (x, y); ``row`` k > 0 sits k rows of text above y, k < 0 below it. Each
+        ``key`` keeps its item from frame to frame (made once: a frame re-made some 30 of
+        them, 29 ms of the GUI thread's time)."""
+        unused.discard(key)
+        if key in self.labels:
+            item = self.labels[key][1]
+            item.setText(text, color=colour)
+        else:
+            vertical = 0.5 if row == 0 else (row if row > 0 else row + 1)
+            item = pg.TextItem(text, color=colour, anchor=(0.5, vertical))
+            font = self._font(small)
+            font.setBold(bold)
+            item.setFont(font)
+            plot = plot or self.states_plot
+            plot.addItem(item)
+            self.labels[key] = (plot, item)
         item.setPos(x, y)
-        plot = plot or self.states_plot
-        plot.addItem(item)
-        self.labels.append((plot, item))
+        item.setVisible(True)
+
+    def _forget_labels(self) -> None:
+        """Drop every text item (a new model or theme: other positions, other fonts)."""
+        for plot, item in self.labels.values():
+            plot.removeItem(item)
+        self.labels = {}
 
     def set_theme(self, theme: palette.Theme) -> None:
         self.theme = theme
+        self._forget_labels()  # their fonts follow the theme's scale
         self.graphics.setBackground(pg.mkColor(theme.background))
         self.handover_arrow.setStyle(pen=pg.mkPen(theme.foreground),
                                      brush=pg.mkBrush(theme.foreground))
