@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnsim.core.checkpoints import Checkpoints, layout_of
+from nnsim.core.checkpoints import Checkpoints, flatten, layout_of
 from nnsim.core.network import Network
 
 
@@ -22,9 +22,7 @@ class RunRecord:
     def record(self, epoch: int, network: Network) -> None:
         """The weights now, as this epoch's checkpoint: one copy of the live parameters into
         one vector, a few microseconds even for XOR's one-step epochs."""
-        parameters = network.parameters()
-        flat = np.concatenate([p.ravel() for p in parameters]) if parameters else np.zeros(0)
-        self.checkpoints.record_flat(epoch, flat, self.layout)
+        self.checkpoints.record_flat(epoch, flatten([network.parameters()]), self.layout)
 
     def drop_non_finite(self) -> None:
         """Drop a diverged run's last checkpoints whose weights are NaN or infinite: nothing to
