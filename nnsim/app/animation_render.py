@@ -8,16 +8,19 @@ at any size up to 1920x1080, whatever the window shows meanwhile.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
 from nnsim.core.animation import AnimationError, AnimationRequest, frame_epochs
 from nnsim.core.checkpoints import Checkpoints
-from nnsim.core.drawing import DrawnNetwork, drawn_network, drawn_values, input_centres
+from nnsim.core.drawing import (
+    class_names,
+    drawn_network,
+    drawn_snapshot,
+    input_centres,
+    plotted_points,
+)
 from nnsim.core.history import history_view
 from nnsim.core.snapshot import Snapshot
 from nnsim.core.video import VideoWriter
@@ -29,18 +32,9 @@ Progress = Callable[[int, int], bool]
 """(frames done, frames in all) -> False to cancel."""
 
 
-def drawable(state: WorkspaceState) -> DrawnNetwork | None:
-    """The network as the canvas draws it; None where the app draws it otherwise (feature
-    maps of a convolutional network, a recurrent one unrolled in time)."""
-    network = state.network
-    if any(getattr(layer, "kind", "") == "simple_rnn" for layer in network.layers):
-        return None
-    return drawn_network(network)
-
-
 def panels_for(state: WorkspaceState) -> list[str]:
     """The panels an animation of this state can show, the default first."""
-    canvas = drawable(state) is not None
+    canvas = drawn_network(state.network) is not None
     plane = state.data.X_train.shape[1] == 2
     panels = (["canvas+boundary"] if canvas and plane else []) + (["canvas"] if canvas else [])
     return panels + (["boundary"] if plane else []) + ["curves"]
@@ -101,19 +95,11 @@ def render_animation(state: WorkspaceState, timeline: Checkpoints, request: Anim
 
 def _bind(frame: AnimationFrame, state: WorkspaceState, last_epoch: int) -> None:
     data, network = state.data, state.network
-    drawn = drawable(state)
+    drawn = drawn_network(network)
     if drawn is not None:
-        classes = [str(c) for c in range(data.n_classes)] \
-            if data.n_classes == network.sizes[-1] > 1 else None
-        frame.set_network(drawn, data.image_shape, classes)
+        frame.set_network(drawn, data.image_shape, class_names(data, network))
     if data.X_train.shape[1] == 2:
-        X, y, test_mask = data.X_train, data.y_train, None
-        if data.held_out:
-            X = np.vstack([data.X_train, data.X_test])
-            y = np.concatenate([data.y_train, data.y_test])
-            test_mask = np.r_[np.zeros(len(data.X_train), bool),
-                              np.ones(len(data.X_test), bool)]
-        frame.set_points(X, y, test_mask)
+        frame.set_points(*plotted_points(data))
     frame.set_epochs(max(last_epoch, 1))
 
 
@@ -129,12 +115,8 @@ def frame_snapshot(state: WorkspaceState, epoch: int, weights: object) -> Snapsh
 def _draw(frame: AnimationFrame, state: WorkspaceState, epoch: int, weights: object) -> None:
     snapshot = frame_snapshot(state, epoch, weights)
     network = state.network
-    drawn, centres = snapshot, None
-    if not network.dense_only:
-        centres = input_centres(network, snapshot.weights)
-        if snapshot.activations and drawable(state) is not None:
-            edges, values = drawn_values(network, snapshot.weights, snapshot.activations[0])
-            drawn = dataclasses.replace(snapshot, weights=edges, activations=values)
+    centres = None if network.dense_only else input_centres(network, snapshot.weights)
+    drawn = drawn_snapshot(network, snapshot)
     history = history_view({key: values[:epoch] for key, values in state.history.items()})
     caption = f"{state.lesson.title}: epoch {epoch:,}"
     if math.isfinite(snapshot.loss):

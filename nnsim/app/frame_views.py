@@ -6,16 +6,20 @@ state: nothing of the previous lesson (axes, an evaluation, a verdict, the pad) 
 
 from __future__ import annotations
 
-import dataclasses
 import time
 
-import numpy as np
 from PySide6.QtCore import QObject, QTimer
 
 from nnsim.app.main_window import MainWindow
 from nnsim.app.seq2seq_link import Seq2SeqLink, encoder_decoder
 from nnsim.core.datasets import CLOUD_NAMES
-from nnsim.core.drawing import drawn_network, drawn_values, input_centres
+from nnsim.core.drawing import (
+    class_names,
+    drawn_network,
+    drawn_snapshot,
+    input_centres,
+    plotted_points,
+)
 from nnsim.core.snapshot import Snapshot
 from nnsim.core.tracing import Unrolled, unroll
 from nnsim.ui.guard import guarded
@@ -67,8 +71,7 @@ class FrameViews(QObject):
         w.lessons.set_current(lesson.name)
         w.setWindowTitle(f"nnsim: {lesson.title}")
         w.show_panels(lesson.panels)
-        classes = [str(c) for c in range(data.n_classes)] \
-            if data.n_classes == network.sizes[-1] > 1 else None
+        classes = class_names(data, network)
         self.drawn = drawn_network(network)
         if lesson.kind == "overview":
             w.types_page.set_available(w.lessons.names())
@@ -114,13 +117,8 @@ class FrameViews(QObject):
                      view.set_points(X, y))
 
     def _bind_points(self, state: WorkspaceState) -> None:
-        w, data = self.window, state.data
-        X, y, test_mask = data.X_train, data.y_train, None
-        if data.held_out:
-            X = np.vstack([data.X_train, data.X_test])
-            y = np.concatenate([data.y_train, data.y_test])
-            test_mask = np.r_[np.zeros(len(data.X_train), bool), np.ones(len(data.X_test), bool)]
-        w.boundary.set_points(X, y, test_mask)
+        w = self.window
+        w.boundary.set_points(*plotted_points(state.data))
         w.boundary.set_editable(False)
         w.boundary.toolbar.setVisible(state.lesson.dataset in CLOUD_NAMES)
 
@@ -166,12 +164,7 @@ class FrameViews(QObject):
     def drawn_frame(self, snapshot: Snapshot) -> Snapshot:
         """RBF units and experts as the canvas draws them (core/drawing.py); else as it is."""
         state = self.workspace.state
-        if state is None or state.network.dense_only or self.drawn is None or \
-                not snapshot.activations:
-            return snapshot
-        weights, values = drawn_values(state.network, snapshot.weights,
-                                       snapshot.activations[0])
-        return dataclasses.replace(snapshot, weights=weights, activations=values)
+        return snapshot if state is None else drawn_snapshot(state.network, snapshot)
 
     def _draw_curves(self, snapshot: Snapshot) -> bool:
         """Curves change once per epoch; re-laying their axes out costs more than the rest of

@@ -10,7 +10,8 @@ networks are drawn by the feature-map view instead (None here).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,7 +19,11 @@ from nnsim.core.experts import MixtureOfExperts
 from nnsim.core.layers import Dense
 from nnsim.core.network import Network
 from nnsim.core.rbf import RBF
+from nnsim.core.snapshot import Snapshot
 from nnsim.core.stack import forward
+
+if TYPE_CHECKING:
+    from nnsim.core.lessons import LessonData
 
 Array = np.ndarray
 
@@ -85,3 +90,29 @@ def input_centres(network: Network, weights: tuple) -> Array | None:
         if not (hasattr(layer, "kind") and layer.kind == "flatten"):
             return None
     return None
+
+
+def drawn_snapshot(network: Network, snapshot: Snapshot) -> Snapshot:
+    """``snapshot`` as the canvas draws it: RBF units and experts as nodes and edges
+    (``drawn_values``); a Dense network's, or one the canvas does not draw, as it is."""
+    if network.dense_only or not snapshot.activations or drawn_network(network) is None:
+        return snapshot
+    weights, values = drawn_values(network, snapshot.weights, snapshot.activations[0])
+    return replace(snapshot, weights=weights, activations=values)
+
+
+def class_names(data: LessonData, network: Network) -> list[str] | None:
+    """The output nodes' names when each is a class ("0".."9"), else None."""
+    return [str(c) for c in range(data.n_classes)] \
+        if data.n_classes == network.sizes[-1] > 1 else None
+
+
+def plotted_points(data: LessonData) -> tuple[Array, Array, Array | None]:
+    """(X, y, held-out mask or None): every row the boundary plot marks, the training rows
+    first, the held-out ones flagged."""
+    if not data.held_out:
+        return data.X_train, data.y_train, None
+    X = np.vstack([data.X_train, data.X_test])
+    y = np.concatenate([data.y_train, data.y_test])
+    mask = np.r_[np.zeros(len(data.X_train), bool), np.ones(len(data.X_test), bool)]
+    return X, y, mask
